@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Install (Debian docker.io) and start a Docker engine if none answers. Idempotent:
+# returns in well under a second when the engine is already up.
+# Env: DOCKERD_LOG (default /tmp/jetway-dockerd.log), DOCKER_WAIT_SECONDS (default 60).
+set -euo pipefail
+
+log() { printf '[docker.sh] %s\n' "$*" >&2; }
+now_ms() { date +%s%3N; }
+t0=$(now_ms)
+DOCKERD_LOG=${DOCKERD_LOG:-/tmp/jetway-dockerd.log}
+WAIT=${DOCKER_WAIT_SECONDS:-60}
+
+engine_up() { docker info >/dev/null 2>&1; }
+
+# Serialise concurrent callers (parallel jobs on one machine).
+exec 9>/tmp/jetway-docker.lock
+flock 9
+
+if engine_up; then
+  log "engine already answering ($(( $(now_ms) - t0 )) ms)"
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  t1=$(now_ms)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -q --no-install-recommends docker.io >/tmp/jetway-apt-docker.log 2>&1; then
+    apt-get update -q >>/tmp/jetway-apt-docker.log 2>&1
+    apt-get install -y -q --no-install-recommends docker.io >>/tmp/jetway-apt-docker.log 2>&1 \
+      || { tail -20 /tmp/jetway-apt-docker.log >&2; log "apt-get install docker.io failed"; exit 1; }
+  fi
+  log "installed docker.io in $(( $(now_ms) - t1 )) ms"
+fi
+
+# A client must exist too (docker.io ships /usr/bin/docker).
+command -v docker >/dev/null 2>&1 || { log "no docker client on PATH"; exit 1; }
+
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  t2=$(now_ms)
+  # Stale pid file from a dead daemon blocks start-up.
+  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+    rm -f /var/run/docker.pid
+  fi
+  # setsid: detach from this script's process group so the daemon outlives it.
+  setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  log "started dockerd (pid $!, log $DOCKERD_LOG)"
+else
+  t2=$(now_ms)
+  log "dockerd process present but not answering yet; waiting"
+fi
+
+deadline=$(( $(date +%s) + WAIT ))
+until engine_up; do
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    log "engine did not answer within ${WAIT}s; last log lines:"
+    tail -30 "$DOCKERD_LOG" >&2 || true
+    exit 1
+  fi
+  sleep 0.2
+done
+log "engine answering after $(( $(now_ms) - t2 )) ms (total $(( $(now_ms) - t0 )) ms)"

@@ -1,0 +1,111 @@
+/**
+ * npm run build: one esbuild bundle per native type (its entry points and its
+ * image overlay), the CLI, and the library. Each type's bundle holds only that
+ * type's code and dependencies, so its image layer stays small.
+ */
+import { build } from "esbuild";
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { version: string; dependencies?: Record<string, string> };
+const define = { JETWAY_VERSION: JSON.stringify(pkg.version) };
+const OPERATIONS = ["check", "in", "out"] as const;
+
+/** Native types are the folders of resource-types/ that have an index.ts. */
+async function nativeTypes(): Promise<string[]> {
+  const entries = await readdir(join(root, "resource-types"), { withFileTypes: true });
+  const names: string[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    try {
+      await readFile(join(root, "resource-types", e.name, "index.ts"));
+      names.push(e.name);
+    } catch {
+      // not a type folder
+    }
+  }
+  return names.sort();
+}
+
+/**
+ * An entry point is a few bytes: a shebang naming the interpreter and a call
+ * into the type's bundle. Host copies find node on PATH; image copies name
+ * /usr/local/bin/node, because Concourse execs them with no shell or PATH.
+ */
+function entryPoint(interpreter: string, op: string): string {
+  return `#!${interpreter}\nrequire("./index.cjs").main(${JSON.stringify(op)}, process.argv.slice(2));\n`;
+}
+
+async function writeEntryPoints(dir: string, interpreter: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  // extensionless entry points are CommonJS only if the nearest package.json says so
+  await writeFile(join(dir, "package.json"), '{"type":"commonjs"}\n');
+  for (const op of OPERATIONS) {
+    const file = join(dir, op);
+    await writeFile(file, entryPoint(interpreter, op));
+    await chmod(file, 0o755);
+  }
+}
+
+async function buildType(name: string): Promise<void> {
+  const typeDir = join(dist, "resource-types", name);
+  const imageDir = join(dist, "images", name, "opt", "resource");
+  const typeIndex = relative(root, join(root, "resource-types", name, "index.ts"));
+  const entry = `import type from "./${typeIndex}";\nimport { runEntryPoint } from "./src/protocol/entry.ts";\nexport function main(op, args) { return runEntryPoint(type, op, args); }\n`;
+  await build({
+    stdin: { contents: entry, resolveDir: root, sourcefile: `${name}-entry.ts`, loader: "ts" },
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    legalComments: "linked",
+    define,
+    outfile: join(typeDir, "index.cjs"),
+    logLevel: "warning",
+  });
+  await writeEntryPoints(typeDir, "/usr/bin/env node");
+  await writeEntryPoints(imageDir, "/usr/local/bin/node");
+  await writeFile(join(imageDir, "index.cjs"), await readFile(join(typeDir, "index.cjs")));
+  const license = join(typeDir, "index.cjs.LEGAL.txt");
+  await readFile(license).then((t) => writeFile(join(imageDir, "index.cjs.LEGAL.txt"), t), () => undefined);
+}
+
+async function buildCli(): Promise<void> {
+  await build({
+    entryPoints: [join(root, "src/cli/jetway.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    define,
+    outfile: join(dist, "cli", "jetway.js"),
+    // the shebang comes from the source file; CommonJS dependencies need require in ESM
+    banner: { js: 'import { createRequire as __jetwayRequire } from "node:module"; const require = __jetwayRequire(import.meta.url);' },
+    logLevel: "warning",
+  });
+  await chmod(join(dist, "cli", "jetway.js"), 0o755);
+}
+
+async function buildLibrary(): Promise<void> {
+  await build({
+    entryPoints: [join(root, "src/index.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    define,
+    external: Object.keys(pkg.dependencies ?? {}),
+    outfile: join(dist, "index.js"),
+    logLevel: "warning",
+  });
+}
+
+const started = performance.now();
+await rm(dist, { recursive: true, force: true });
+const types = await nativeTypes();
+await Promise.all([...types.map(buildType), buildCli(), buildLibrary()]);
+console.error(`built ${types.join(", ")}, cli and library in ${Math.round(performance.now() - started)} ms`);
