@@ -5,7 +5,7 @@
  * points run this same wrapper), plus a sample through the built entry points.
  */
 import fc from "fast-check";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -68,7 +68,9 @@ describe("no input breaks the protocol", () => {
       try {
         await fc.assert(
           fc.asyncProperty(stdinFor(type.name), fc.constantFrom<Operation>(...OPERATIONS), async (stdin, op) => {
+            // Concourse always hands in/out an existing, empty directory
             const runDir = join(dir, String(n++));
+            await mkdir(runDir);
             let stdout = "";
             let stderr = "";
             const result = await runOperation(type, op, [runDir], {
