@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { decodeFirstGoJson, GoJsonSyntaxError } from "../../src/compat/go-json.ts";
 import { JetwayError } from "../../src/protocol/errors.ts";
 import type { CheckRequest, InRequest, OutRequest } from "../../src/protocol/types.ts";
-import { decodeGoValue, goAny, goBool, goString, type GoStruct, type GoType } from "./go-struct.ts";
+import { decodeGoValue, goAny, goBool, goString, type GoStruct, type GoType } from "../../src/compat/go-struct.ts";
 import { mockError } from "./log.ts";
 import {
   getParamsSchema,

@@ -4,8 +4,8 @@
  * how the first problem is worded, and that decoding carries on past a problem
  * (so the error reported is the first in document order).
  */
-import { goJsonKind, isJsonObject, type JsonValue } from "../../src/compat/go-json.ts";
-import { goStrconvQuote } from "../../src/compat/logrus.ts";
+import { goJsonKind, isJsonObject, type JsonValue } from "./go-json.ts";
+import { goStrconvQuote } from "./logrus.ts";
 
 export interface GoStruct {
   kind: "struct";
