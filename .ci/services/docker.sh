@@ -14,7 +14,7 @@ engine_up() { docker info >/dev/null 2>&1; }
 
 # Serialise concurrent callers (parallel jobs on one machine).
 exec 9>/tmp/jetway-docker.lock
-flock 9
+flock -w 120 9 || { log "could not take /tmp/jetway-docker.lock"; exit 1; }
 
 if engine_up; then
   log "engine already answering ($(( $(now_ms) - t0 )) ms)"
@@ -41,8 +41,9 @@ if ! pgrep -x dockerd >/dev/null 2>&1; then
   if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
     rm -f /var/run/docker.pid
   fi
-  # setsid: detach from this script's process group so the daemon outlives it.
-  setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  # setsid: detach from this script's process group so the daemon outlives it;
+  # 9>&-: the daemon must not inherit (and hold forever) the lock descriptor.
+  setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
   log "started dockerd (pid $!, log $DOCKERD_LOG)"
 else
   t2=$(now_ms)
