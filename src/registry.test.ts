@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { JetwayError } from "./protocol/errors.ts";
 import type { ResourceType } from "./protocol/types.ts";
 import { ResourceTypeRegistry } from "./registry.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { JetwayError } from "./protocol/errors.ts";
 import type { ResourceType } from "./protocol/types.ts";
 

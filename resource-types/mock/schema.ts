@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The mock resource's configuration (reference §4). Upstream decodes with

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseGoDuration } from "../../src/compat/go-duration.ts";
 import { loadLocation, parseRFC3339 } from "../../src/compat/go-time.ts";
 import { parseStartAfter } from "./start-after.ts";
