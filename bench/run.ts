@@ -9,6 +9,13 @@ const runs = Number(process.env.BENCH_RUNS ?? 30);
 const rows: BenchRow[] = [...(await protocolRows(runs))];
 
 try {
+  const { gitBenchRows } = await import("./git.ts");
+  rows.push(...(await gitBenchRows(runs, Number(process.env.BENCH_GIT_COMMITS ?? 5000))));
+} catch (e) {
+  console.error(`git benchmarks skipped: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+try {
   // image rows need a Docker engine; the module is loaded only when asked for
   const imagesModule = "./images.ts";
   const { imageBenchRows } = (await import(imagesModule)) as { imageBenchRows(): Promise<BenchRow[]> };

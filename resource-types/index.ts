@@ -1,10 +1,11 @@
 import { ResourceTypeRegistry } from "../src/registry.ts";
 import type { ResourceType } from "../src/protocol/types.ts";
+import { gitType } from "./git/index.ts";
 import { mockType } from "./mock/index.ts";
 import { timeType } from "./time/index.ts";
 
 /** Every natively implemented type. A new type is a folder here plus one line in this list. */
-export const builtinTypes: readonly ResourceType[] = [timeType, mockType];
+export const builtinTypes: readonly ResourceType[] = [timeType, mockType, gitType];
 
 export function createDefaultRegistry(): ResourceTypeRegistry {
   const registry = new ResourceTypeRegistry();
@@ -12,4 +13,4 @@ export function createDefaultRegistry(): ResourceTypeRegistry {
   return registry;
 }
 
-export { mockType, timeType };
+export { gitType, mockType, timeType };

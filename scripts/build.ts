@@ -14,6 +14,11 @@ const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { 
 const define = { JETWAY_VERSION: JSON.stringify(pkg.version) };
 const OPERATIONS = ["check", "in", "out"] as const;
 const COMPILE_CACHE = ".node-compile-cache";
+/**
+ * Optional native add-ons that ssh2 loads inside try/catch and replaces with
+ * pure JS when missing: left out, so every bundle is plain JavaScript.
+ */
+const OPTIONAL_NATIVE = ["*.node", "cpu-features"];
 
 /** Native types are the folders of resource-types/ that have an index.ts. */
 async function nativeTypes(): Promise<string[]> {
@@ -73,6 +78,7 @@ async function buildType(name: string): Promise<void> {
     legalComments: "linked",
     define,
     outfile: join(typeDir, "index.cjs"),
+    external: OPTIONAL_NATIVE,
     logLevel: "warning",
   });
   await writeEntryPoints(typeDir, "/usr/bin/env node");
@@ -91,8 +97,16 @@ async function buildCli(): Promise<void> {
     format: "esm",
     define,
     outfile: join(dist, "cli", "jetway.js"),
-    // the shebang comes from the source file; CommonJS dependencies need require in ESM
-    banner: { js: 'import { createRequire as __jetwayRequire } from "node:module"; const require = __jetwayRequire(import.meta.url);' },
+    external: OPTIONAL_NATIVE,
+    // the shebang comes from the source file; CommonJS dependencies (ssh2) need require and __dirname in ESM
+    banner: {
+      js: [
+        'import { createRequire as __jetwayRequire } from "node:module";',
+        "const require = __jetwayRequire(import.meta.url);",
+        "const __filename = import.meta.filename;",
+        "const __dirname = import.meta.dirname;",
+      ].join(" "),
+    },
     logLevel: "warning",
   });
   await chmod(join(dist, "cli", "jetway.js"), 0o755);

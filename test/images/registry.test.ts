@@ -70,9 +70,11 @@ await describeWithService(registryService, "images through a registry", () => {
       expect(pulled.Id).toBe(local.Id);
       expect(pulled.Config.Labels).toEqual(local.Config.Labels);
 
-      // the pulled image answers the type's passing check fixtures as the local one does
+      // the pulled image answers the type's check fixtures as the local one does
+      // (passing ones first; a type may have only failing ones that need no server)
       const checks = fixturesOf(type)
-        .filter((f) => f.fixture.op === "check" && f.fixture.expect.exitCode === 0)
+        .filter((f) => f.fixture.op === "check")
+        .sort((a, b) => a.fixture.expect.exitCode - b.fixture.expect.exitCode)
         .slice(0, 3);
       expect(checks.length).toBeGreaterThan(0);
       const localPath = createImagePath({ name: "local image" });

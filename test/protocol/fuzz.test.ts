@@ -21,8 +21,14 @@ const RUNS_PER_TYPE = 1200;
 const KNOWN_KEYS: Record<string, string[]> = {
   time: ["interval", "location", "start", "stop", "days", "initial_version", "start_after"],
   mock: ["force_version", "initial_version", "no_initial_version", "create_files", "metadata", "check_delay", "check_failure", "log", "mirror_self"],
+  git: ["branch", "paths", "ignore_paths", "tag_filter", "tag_regex", "version_depth", "disable_ci_skip", "commit_filter", "username", "password", "private_key"],
 };
-const PARAM_KEYS = ["version", "file", "print_env", "create_files_via_params", "mirror_self_via_params"];
+/**
+ * git sources always name a repository that cannot exist or a closed loopback
+ * port: generated requests must never send traffic anywhere else.
+ */
+const SAFE_GIT_URIS = ["/nonexistent/jetway-fuzz.git", "http://127.0.0.1:9/none.git", "", "relative/none", 7];
+const PARAM_KEYS = ["version", "file", "print_env", "create_files_via_params", "mirror_self_via_params", "depth", "repository", "tag", "rebase", "merge"];
 
 const scalar = fc.oneof(
   fc.string({ maxLength: 12 }),
@@ -35,7 +41,11 @@ const scalar = fc.oneof(
 const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 6 }), scalar, { maxKeys: 3 }));
 
 function structured(type: string) {
-  const source = fc.dictionary(fc.constantFrom(...KNOWN_KEYS[type]!, "Unknown", "INTERVAL"), value, { maxKeys: 4 });
+  const keys = fc.dictionary(fc.constantFrom(...KNOWN_KEYS[type]!, "Unknown", "INTERVAL"), value, { maxKeys: 4 });
+  const source =
+    type === "git"
+      ? fc.tuple(keys, fc.constantFrom(...SAFE_GIT_URIS)).map(([k, uri]) => ({ ...k, uri }))
+      : keys;
   const version = fc.oneof(fc.constant(null), fc.dictionary(fc.constantFrom("time", "version", "privileged", "x"), value, { maxKeys: 2 }));
   const params = fc.dictionary(fc.constantFrom(...PARAM_KEYS, "bogus"), value, { maxKeys: 3 });
   return fc.record({ source, version, params }, { requiredKeys: [] }).map((r) => JSON.stringify(r));

@@ -1,0 +1,152 @@
+/**
+ * check and in end to end: a real `git http-backend` server and a local path,
+ * through the protocol wrapper (decode, run, encode) and the built entry point,
+ * compared with what the git CLI says of the same repository.
+ */
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runOperation } from "../../src/protocol/entry.ts";
+import type { Operation } from "../../src/protocol/types.ts";
+import { repoRoot } from "../../test/golden/harness.ts";
+import { runProcess } from "../../test/golden/host-paths.ts";
+import { gitCliService, makeFixtureRepo, startGitHttpServer, type FixtureRepo, type GitHttpServer } from "../../test/support/git-servers.ts";
+import { describeWithService } from "../../test/support/services.ts";
+import { gitType } from "./index.ts";
+
+let repo: FixtureRepo;
+let server: GitHttpServer;
+let uri: string;
+let work: string;
+const env = { TMPDIR: "" };
+
+async function run(op: Operation, request: unknown, dir?: string) {
+  let stdout = "";
+  let stderr = "";
+  const result = await runOperation(gitType, op, dir ? [dir] : [], {
+    stdin: JSON.stringify(request),
+    env,
+    writeStdout: (t) => (stdout += t),
+    writeStderr: (t) => (stderr += t),
+  });
+  return { exitCode: result.exitCode, stdout, stderr };
+}
+
+const refs = (stdout: string) => (JSON.parse(stdout) as Array<{ ref: string }>).map((v) => v.ref);
+
+await describeWithService(gitCliService, "git check and in against real servers", () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "jetway-git-int-"));
+    env.TMPDIR = join(work, "tmp");
+    repo = makeFixtureRepo({
+      dir: join(work, "src", "repo"),
+      bare: true,
+      steps: [
+        { commit: "first", files: { "README.md": "hello\n" } },
+        { commit: "add app", files: { "app/main.txt": "v1\n" } },
+        { commit: "docs only [ci skip]", files: { "docs/guide.md": "guide\n" } },
+        { commit: "app v2", files: { "app/main.txt": "v2\n" } },
+        { tag: "v1.0.0" },
+        { commit: "docs again", files: { "docs/guide.md": "guide 2\n" } },
+      ],
+    });
+    server = await startGitHttpServer({ root: dirname(repo.bare!) });
+    uri = `${server.url}/${repo.bare!.split("/").pop()}`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("check without a version gives the latest commit that passes the filters", async () => {
+    const r = await run("check", { source: { uri, branch: "main" } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(refs(r.stdout)).toEqual([repo.rev("main")]);
+    // jq's layout, as upstream prints it
+    expect(r.stdout).toBe(`[\n  {\n    "ref": "${repo.rev("main")}"\n  }\n]\n`);
+  });
+
+  it("check from a cursor lists oldest first, the cursor included, [ci skip] dropped", async () => {
+    const r = await run("check", { source: { uri }, version: { ref: repo.rev("main~4") } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(refs(r.stdout)).toEqual([repo.rev("main~4"), repo.rev("main~3"), repo.rev("main~1"), repo.rev("main")]);
+  });
+
+  it("check with paths keeps only the commits touching them", async () => {
+    const r = await run("check", { source: { uri, paths: ["app/*"] }, version: { ref: repo.rev("main~4") } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(refs(r.stdout)).toEqual([repo.rev("main~3"), repo.rev("main~1")]);
+  });
+
+  it("an unchanged remote costs one ref listing and no pack", async () => {
+    await run("check", { source: { uri } });
+    const before = server.requests.length;
+    const r = await run("check", { source: { uri } });
+    expect(r.exitCode).toBe(0);
+    expect(server.requests.slice(before).every((q) => q.startsWith("GET ") && q.includes("/info/refs"))).toBe(true);
+  });
+
+  it("check's fast path answers from ls-remote alone", async () => {
+    const before = server.requests.length;
+    const r = await run("check", { source: { uri, disable_ci_skip: true } });
+    expect(refs(r.stdout)).toEqual([repo.rev("main")]);
+    expect(server.requests.slice(before)).toHaveLength(1);
+  });
+
+  it("a branch that does not exist fails in one line", async () => {
+    const r = await run("check", { source: { uri, branch: "nope", disable_ci_skip: true } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe("No commit returned. Invalid branch?\n");
+    expect(r.stdout).toBe("");
+  });
+
+  it("check reads a local path with no server", async () => {
+    const r = await run("check", { source: { uri: repo.bare }, version: { ref: repo.rev("main~1") } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(refs(r.stdout)).toEqual([repo.rev("main~1"), repo.rev("main")]);
+  });
+
+  it("in checks out the version and writes upstream's .git files", async () => {
+    const dest = join(work, "in-full");
+    const ref = repo.rev("main~1");
+    const r = await run("in", { source: { uri, branch: "main" }, version: { ref } }, dest);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.version).toEqual({ ref });
+    expect(out.metadata.map((m: { name: string }) => m.name).slice(0, 3)).toEqual(["commit", "author", "author_date"]);
+    expect(await readFile(join(dest, "app/main.txt"), "utf8")).toBe("v2\n");
+    expect(await readFile(join(dest, ".git/ref"), "utf8")).toBe(`${ref}\n`);
+    expect(await readFile(join(dest, ".git/short_ref"), "utf8")).toBe(ref.slice(0, 7));
+    expect(await readFile(join(dest, ".git/commit_message"), "utf8")).toBe(repo.git("log", "-1", "--format=format:%B", ref));
+    expect(await readFile(join(dest, ".git/committer"), "utf8")).toBe(repo.git("log", "-1", "--format=%ae", ref).trim());
+    expect(await readFile(join(dest, ".git/tags"), "utf8")).toBe("v1.0.0\n");
+    expect(JSON.parse(await readFile(join(dest, ".git/metadata.json"), "utf8"))).toEqual(out.metadata);
+  });
+
+  it("in with depth 1 deepens until an older ref is found", async () => {
+    const dest = join(work, "in-shallow");
+    const ref = repo.rev("main~3");
+    const r = await run("in", { source: { uri }, version: { ref }, params: { depth: 1 } }, dest);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(await readFile(join(dest, "app/main.txt"), "utf8")).toBe("v1\n");
+    expect(r.stderr).toMatch(/deepening/);
+  });
+
+  it("in of a ref that is not in the repository fails and leaves the destination empty", async () => {
+    const dest = join(work, "in-missing");
+    const r = await run("in", { source: { uri }, version: { ref: "0123456789abcdef0123456789abcdef01234567" } }, dest);
+    expect(r.exitCode).toBe(128);
+    expect(r.stderr).toMatch(/^fatal: reference is not a tree: 0123456789abcdef/m);
+    expect(r.stdout).toBe("");
+    expect(await readdir(dest)).toEqual([]);
+  });
+
+  it("the built entry point prints the same check as in-process", async () => {
+    const request = { source: { uri }, version: { ref: repo.rev("main~2") } };
+    const inProcess = await run("check", request);
+    const entry = await runProcess(join(repoRoot, "dist/resource-types/git/check"), [], JSON.stringify(request), { TMPDIR: env.TMPDIR });
+    expect(entry.exitCode, entry.stderr).toBe(0);
+    expect(entry.stdout).toBe(inProcess.stdout);
+  });
+});
