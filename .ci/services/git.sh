@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install what the git transport tests need: git (to build fixtures and run
-# `git http-backend`), openssh-server (sshd on a loopback port) and ssh-keygen,
+# Install what the git tests need: git (to build fixtures and run
+# `git http-backend`), openssh-server (sshd on a loopback port), ssh-keygen, jq,
 # plus a key-only login user for that sshd. Idempotent: a no-op in well under a
 # second once done. Nothing is started here; the tests start their own servers.
 # Env: GIT_SSH_TEST_USER (default jetway-git).
@@ -18,6 +18,8 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+# jq: the oracle the git decode tests compare upstream's jq wording against
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { log "need root to install: ${missing[*]}"; exit 1; }
