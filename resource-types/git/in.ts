@@ -97,19 +97,13 @@ export async function get(request: GitInRequest, ctx: DirectoryContext): Promise
  * deepened, doubling each time, until the ref turns up, as upstream's helper does.
  */
 async function resolveWanted(remote: Remote, dir: string, ref: string, depth: number, auth: object, ctx: DirectoryContext): Promise<string> {
+  // a fresh GitRepo each time: a deepening fetch adds packs and shallow boundaries
   const resolve = async () => {
-    try {
-      const oid = await git.resolveRef({ fs, dir, ref });
-      const { oid: commit } = await git.readCommit({ fs, dir, oid });
-      return commit;
-    } catch {
-      try {
-        const expanded = await git.expandOid({ fs, dir, oid: ref });
-        return (await git.readCommit({ fs, dir, oid: expanded })).oid;
-      } catch {
-        return undefined;
-      }
-    }
+    const repo = new GitRepo(join(dir, ".git"));
+    let oid = await repo.resolveRef(ref);
+    if (oid === undefined) oid = await git.expandOid({ fs, dir, oid: ref }).catch(() => undefined);
+    // an annotated tag names a tag object: the commit is what it peels to
+    return oid === undefined ? undefined : await repo.peelToCommit(oid);
   };
   let found = await resolve();
   let total = depth;

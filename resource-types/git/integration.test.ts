@@ -47,7 +47,7 @@ await describeWithService(gitCliService, "git check and in against real servers"
         { commit: "add app", files: { "app/main.txt": "v1\n" } },
         { commit: "docs only [ci skip]", files: { "docs/guide.md": "guide\n" } },
         { commit: "app v2", files: { "app/main.txt": "v2\n" } },
-        { tag: "v1.0.0" },
+        { tag: "v1.0.0", message: "release 1.0.0" },
         { commit: "docs again", files: { "docs/guide.md": "guide 2\n" } },
       ],
     });
@@ -122,6 +122,16 @@ await describeWithService(gitCliService, "git check and in against real servers"
     expect(await readFile(join(dest, ".git/committer"), "utf8")).toBe(repo.git("log", "-1", "--format=%ae", ref).trim());
     expect(await readFile(join(dest, ".git/tags"), "utf8")).toBe("v1.0.0\n");
     expect(JSON.parse(await readFile(join(dest, ".git/metadata.json"), "utf8"))).toEqual(out.metadata);
+  });
+
+  it("in of a tag name checks out what the annotated tag names and returns the name verbatim", async () => {
+    const dest = join(work, "in-tag");
+    const r = await run("in", { source: { uri, tag_filter: "v*" }, version: { ref: "v1.0.0", commit: repo.rev("main~1") } }, dest);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).version).toEqual({ ref: "v1.0.0" });
+    expect(await readFile(join(dest, ".git/ref"), "utf8")).toBe("v1.0.0\n");
+    expect(await readFile(join(dest, ".git/commit"), "utf8")).toBe(`${repo.rev("main~1")}\n`);
+    expect(await readFile(join(dest, "app/main.txt"), "utf8")).toBe("v2\n");
   });
 
   it("in with depth 1 deepens until an older ref is found", async () => {

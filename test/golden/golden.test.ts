@@ -9,6 +9,7 @@ import { imageTypes } from "../../images/lib.ts";
 import { builtinTypes } from "../../resource-types/index.ts";
 import { inCI } from "../support/services.ts";
 import { loadFixtures, runFixture, type DeliveryPath, type FixtureOutcome } from "./harness.ts";
+import { closeGitRemote } from "./git-remote.ts";
 import { hostPaths } from "./host-paths.ts";
 import { imagePath } from "./image-path.ts";
 
@@ -63,4 +64,5 @@ describe("golden fixtures", () => {
 
 afterAll(async () => {
   for (const path of [...hostPaths, imagePath]) await path.close?.();
+  await closeGitRemote();
 });

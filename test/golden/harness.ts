@@ -9,6 +9,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../../src/protocol/context.ts";
 import type { Operation } from "../../src/protocol/types.ts";
+import { gitRemote } from "./git-remote.ts";
 import { compileExpectation, expand, expandJson, hostIsPrivileged, type TemplateContext } from "./templates.ts";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -26,6 +27,8 @@ export interface Fixture {
     stdout?: string;
     stderr?: string;
     files?: Record<string, string>;
+    /** only these files are checked; others may exist (a clone's .git internals) */
+    someFiles?: Record<string, string>;
   };
 }
 
@@ -93,6 +96,7 @@ export interface FixtureOutcome {
 export async function runFixture(path: DeliveryPath, loaded: LoadedFixture): Promise<FixtureOutcome> {
   const { fixture, type } = loaded;
   const ctx: TemplateContext = { startNanos: systemClock.nowNanos(), privileged: hostIsPrivileged() };
+  if (JSON.stringify(fixture).includes("{{git:")) ctx.git = await gitRemote();
   const stdin = fixture.stdin !== undefined ? expand(fixture.stdin, ctx) : JSON.stringify(expandJson(fixture.request ?? {}, ctx));
   const env = expandJson(fixture.env ?? {}, ctx);
 
@@ -144,6 +148,10 @@ export async function runFixture(path: DeliveryPath, loaded: LoadedFixture): Pro
         if (files[f] === undefined) continue;
         problems.push(...compileExpectation(content, ctx).check(files[f]!, endNanos).map((p) => `file ${f}: ${p}`));
       }
+    }
+    for (const [f, content] of Object.entries(expandJson(want.someFiles ?? {}, ctx))) {
+      if (files[f] === undefined) problems.push(`missing file: ${f}`);
+      else problems.push(...compileExpectation(content, ctx).check(files[f]!, endNanos).map((p) => `file ${f}: ${p}`));
     }
     const normalised = JSON.stringify({ exitCode: output.exitCode, stdout: stdoutNorm, files: Object.keys(files) });
     return { output, files, problems, normalised };

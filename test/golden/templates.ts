@@ -12,6 +12,8 @@ export interface TemplateContext {
   /** T: nanoseconds since the epoch, taken before the run */
   startNanos: bigint;
   privileged: boolean;
+  /** the served repository of git fixtures ({{git:uri}}, {{git:rev:REV}}) */
+  git?: { uri: string; rev(rev: string): string };
 }
 
 /** Whether /proc/self/uid_map maps uid 0 to 0, as mock-resource decides "privileged". */
@@ -66,6 +68,12 @@ export function expand(text: string, ctx: TemplateContext): string {
         return WEEKDAYS[utcParts(shifted(arg, ctx)).getUTCDay()]!;
       case "date":
         return utcParts(shifted(arg, ctx)).toISOString().slice(0, 10);
+      case "git":
+        if (!ctx.git) throw new Error(`{{${body}}} needs the git fixture server`);
+        if (arg === "uri") return ctx.git.uri;
+        if (arg.startsWith("rev:")) return ctx.git.rev(arg.slice(4));
+        if (arg.startsWith("short:")) return ctx.git.rev(arg.slice(6)).slice(0, 7);
+        throw new Error(`unknown template {{${body}}}`);
       default:
         if (body.startsWith("now")) return rfc3339NanoUtc(shifted(body, ctx));
         throw new Error(`unknown template {{${body}}}`);
