@@ -298,7 +298,8 @@ describe("in config", () => {
 
 describe("the decode-level golden fixtures (test/fixtures/git)", () => {
   const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "fixtures", "git");
-  const fixtures = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  // the fixtures that fail in decoding; the served-repository ones ({{git:...}}) run in test/golden
+  const fixtures = readdirSync(dir).filter((f) => f.endsWith(".json") && !readFileSync(join(dir, f), "utf8").includes("{{git:"));
   const decoders = { check: decodeCheck, in: decodeIn, out: decodeOut } as const;
 
   for (const file of fixtures) {
