@@ -152,7 +152,8 @@ async function refresh(gitdir: string, remote: Remote): Promise<{ refs: Advertis
   }
 }
 
-async function listRemote(remote: Remote): Promise<AdvertisedRef[]> {
+/** The remote's refs, HEAD first then by name: the order `git ls-remote` prints them in. */
+export async function listRemote(remote: Remote): Promise<AdvertisedRef[]> {
   // protocol v1: one request returns every ref with HEAD's target and peeled tags
   const refs = await git.listServerRefs({
     http: remote.http,

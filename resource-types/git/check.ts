@@ -3,22 +3,21 @@
  * on a persistent object cache per URI (reference §1 check). An unchanged
  * remote costs one ref listing; the fast path answers from that listing alone.
  */
-import git from "isomorphic-git";
 import { JetwayError } from "../../src/protocol/errors.ts";
 import type { CheckResponse, OperationContext } from "../../src/protocol/types.ts";
-import { withCachedRepo, type AdvertisedRef } from "./cache.ts";
+import { listRemote, withCachedRepo, type AdvertisedRef } from "./cache.ts";
 import type { GitCheckRequest } from "./decode.ts";
 import { allTips, checkVersions, type CheckVersion } from "./history.ts";
 import { remoteOptions } from "./remote-options.ts";
 import { GitRepo } from "./repo.ts";
-import { openRemote, type Remote } from "./transport/index.ts";
+import { openRemote } from "./transport/index.ts";
 
 export async function check(request: GitCheckRequest, ctx: OperationContext): Promise<CheckResponse> {
   const { config } = request;
   const remote = await openRemote(config.uri, remoteOptions(request.source, ctx));
   try {
     if (config.fastPath) {
-      const commit = lsRemoteFirst(await listRefs(remote), config.branch || "HEAD");
+      const commit = lsRemoteFirst(await listRemote(remote), config.branch || "HEAD");
       if (commit === undefined) throw new JetwayError("OPERATION_FAILED", "No commit returned. Invalid branch?");
       if (config.cursor === "" || config.cursor === commit) return [{ ref: commit }];
     }
@@ -35,16 +34,6 @@ export async function check(request: GitCheckRequest, ctx: OperationContext): Pr
   } finally {
     await remote.close();
   }
-}
-
-async function listRefs(remote: Remote): Promise<AdvertisedRef[]> {
-  return git.listServerRefs({
-    http: remote.http,
-    url: remote.url,
-    protocolVersion: 1,
-    symrefs: true,
-    ...(remote.onAuth ? { onAuth: remote.onAuth } : {}),
-  });
 }
 
 /**
