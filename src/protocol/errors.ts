@@ -23,6 +23,14 @@ export const ERROR_CODES = {
   UNKNOWN_TYPE: { exitCode: 2, summary: "no such resource type" },
   /** the type is already registered */
   DUPLICATE_TYPE: { exitCode: 2, summary: "resource type registered twice" },
+  /** a driver could not run a task: missing image, command not found, engine unreachable */
+  DRIVER_FAILED: { exitCode: 1, summary: "the task could not be run" },
+  /** the pipeline YAML is invalid (unknown keys, undefined resources, cycles, schema errors) */
+  PIPELINE_INVALID: { exitCode: 1, summary: "the pipeline configuration is invalid" },
+  /** a ((var)) has no value */
+  VAR_MISSING: { exitCode: 1, summary: "a pipeline variable is undefined" },
+  /** a step or build failed */
+  BUILD_FAILED: { exitCode: 1, summary: "the build failed" },
   /** the operation was aborted through its AbortSignal */
   ABORTED: { exitCode: 130, summary: "aborted" },
   /** a bug: anything that is not a JetwayError */
