@@ -1,0 +1,3 @@
+/** The resource executor: how each resource operation of a build runs. */
+export type { ResourceExecutor, ResourceOperation, ResourceResult } from "./types.ts";
+export { InProcessExecutor } from "./in-process.ts";
