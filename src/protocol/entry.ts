@@ -69,10 +69,15 @@ export async function runOperation(
   } catch (e) {
     const err = toJetwayError(e);
     if (cleanup) await cleanup().catch(() => undefined);
-    writeStderr(err.stderr.endsWith("\n") ? err.stderr : err.stderr + "\n");
+    writeStderr(endsLine(err.stderr) ? err.stderr : err.stderr + "\n");
     if (io.env.JETWAY_DEBUG && e instanceof Error && e.stack) writeStderr(e.stack + "\n");
     return { exitCode: err.exitCode, stdout: "" };
   }
+}
+
+/** Upstream's coloured lines end with the colour reset after the newline ("...\n\x1b[0m"). */
+function endsLine(text: string): boolean {
+  return text.endsWith("\n") || text.endsWith("\n\x1b[0m");
 }
 
 /**

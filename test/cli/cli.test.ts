@@ -21,7 +21,7 @@ describe("jetway CLI", () => {
   it("lists the native types", async () => {
     const r = await jetway(["resource", "list"]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(["git", "mock", "time"]);
+    expect(r.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(["git", "mock", "s3", "time"]);
   });
 
   it("prints a type's JSON Schema", async () => {
@@ -54,7 +54,7 @@ describe("jetway CLI", () => {
   it("refuses an unknown type, naming the known ones, with exit 2", async () => {
     const r = await jetway(["resource", "gti", "check"], "{}");
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('jetway: unknown resource type "gti" (known: git, mock, time)\n');
+    expect(r.stderr).toBe('jetway: unknown resource type "gti" (known: git, mock, s3, time)\n');
     expect(r.stdout).toBe("");
   });
 

@@ -8,7 +8,7 @@ const pkg = await import(pathToFileURL(join(repoRoot, "dist/index.js")).href);
 
 describe("package exports", () => {
   it("registers every native type", () => {
-    expect(pkg.createDefaultRegistry().list().map((t: { name: string }) => t.name)).toEqual(["git", "mock", "time"]);
+    expect(pkg.createDefaultRegistry().list().map((t: { name: string }) => t.name)).toEqual(["git", "mock", "s3", "time"]);
   });
 
   it("runs an operation in-process with an injected clock", async () => {

@@ -22,13 +22,16 @@ const KNOWN_KEYS: Record<string, string[]> = {
   time: ["interval", "location", "start", "stop", "days", "initial_version", "start_after"],
   mock: ["force_version", "initial_version", "no_initial_version", "create_files", "metadata", "check_delay", "check_failure", "log", "mirror_self"],
   git: ["branch", "paths", "ignore_paths", "tag_filter", "tag_regex", "version_depth", "disable_ci_skip", "commit_filter", "username", "password", "private_key"],
+  s3: ["bucket", "regexp", "versioned_file", "access_key_id", "secret_access_key", "region_name", "use_path_style", "disable_ssl", "initial_path", "initial_version", "initial_content_text", "private", "skip_download"],
 };
 /**
  * git sources always name a repository that cannot exist or a closed loopback
  * port: generated requests must never send traffic anywhere else.
  */
 const SAFE_GIT_URIS = ["/nonexistent/jetway-fuzz.git", "http://127.0.0.1:9/none.git", "", "relative/none", 7];
-const PARAM_KEYS = ["version", "file", "print_env", "create_files_via_params", "mirror_self_via_params", "depth", "repository", "tag", "rebase", "merge"];
+/** s3 sources always point at a closed loopback port (the key is forced after generation, so no casing of it survives). */
+const SAFE_S3_ENDPOINT = "http://127.0.0.1:9";
+const PARAM_KEYS = ["unpack", "skip_download", "download_tags", "acl", "content_type", "version", "file", "print_env", "create_files_via_params", "mirror_self_via_params", "depth", "repository", "tag", "rebase", "merge"];
 
 const scalar = fc.oneof(
   fc.string({ maxLength: 12 }),
@@ -45,10 +48,17 @@ function structured(type: string) {
   const source =
     type === "git"
       ? fc.tuple(keys, fc.constantFrom(...SAFE_GIT_URIS)).map(([k, uri]) => ({ ...k, uri }))
-      : keys;
+      : type === "s3"
+        ? keys.map((k) => ({ ...withoutKey(k, "endpoint"), endpoint: SAFE_S3_ENDPOINT }))
+        : keys;
   const version = fc.oneof(fc.constant(null), fc.dictionary(fc.constantFrom("time", "version", "privileged", "x"), value, { maxKeys: 2 }));
   const params = fc.dictionary(fc.constantFrom(...PARAM_KEYS, "bogus"), value, { maxKeys: 3 });
   return fc.record({ source, version, params }, { requiredKeys: [] }).map((r) => JSON.stringify(r));
+}
+
+/** Drops every casing of a key: Go's decoder matches keys case-insensitively. */
+function withoutKey(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => k.toLowerCase() !== key));
 }
 
 const stdinFor = (type: string) =>
