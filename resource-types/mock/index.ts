@@ -20,6 +20,7 @@ import {
   type MockSource,
   type MockVersion,
 } from "./schema.ts";
+import { validateSource, validateParams } from "./validate.ts";
 
 /** Go's Version struct: `version` always, `privileged` only when set (omitempty). */
 function versionStruct(v: MockVersion): MockVersion {
@@ -43,6 +44,7 @@ export const mockType: ResourceType<MockSource, MockVersion, MockGetParams, Mock
   in: get,
   out: put,
   encodeResponse,
+  validateSource, validateParams,
 };
 
 export default mockType;

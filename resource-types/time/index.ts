@@ -5,6 +5,7 @@ import { decodeCheck, decodeIn, decodeOut, type TimeSource } from "./decode.ts";
 import { get } from "./in.ts";
 import { put } from "./out.ts";
 import { getParamsSchema, putParamsSchema, sourceSchema, versionSchema, type TimeVersion } from "./schema.ts";
+import { validateSource } from "./validate.ts";
 
 /** concourse/time-resource, natively (reference §2). */
 export const timeType: ResourceType<TimeSource, TimeVersion, unknown, unknown> = {
@@ -19,6 +20,7 @@ export const timeType: ResourceType<TimeSource, TimeVersion, unknown, unknown> =
   out: put,
   // Go's json.Encoder: `null` for an empty check, struct field order, a newline
   encodeResponse: (response) => goEncode(response),
+  validateSource,
 };
 
 export default timeType;

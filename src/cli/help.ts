@@ -10,6 +10,7 @@ Commands:
   resource <type> in <dir>       run in (get) into <dir>
   resource <type> out <dir>      run out (put) from <dir>
   resource <type> schema         print the JSON Schema of the type's source and params
+  validate <pipeline.yml>        check a Concourse pipeline and list every problem
 
 Options:
   -h, --help     show help for a command
@@ -49,3 +50,21 @@ and put params, generated from the type's own validation schemas.`,
 
 Lists the resource types jetway implements natively.`,
 };
+
+export const VALIDATE_HELP = `Usage: jetway validate <pipeline.yml> [-v NAME=VALUE] [-y NAME=YAML] [-l VARS.yml]
+
+Checks a Concourse pipeline without running it, and lists every problem as
+\`path (line N): message\`: YAML errors, unknown keys and wrong types, ((vars))
+without a value, get/put/passed/groups naming what does not exist, cycles in
+passed, artifacts used before a step makes them, and, for resources jetway
+runs natively, the source and params as the resource type itself reads them.
+Exit 0 when the pipeline is valid, 1 when it has problems.
+
+Vars (as fly set-pipeline takes them; flags win over files, -y over -v, later over earlier):
+  -v, --var NAME=VALUE          a string value; NAME may be name.field or source:name
+  -y, --yaml-var NAME=YAML      a YAML value (number, list, map...)
+  -l, --load-vars-from FILE     a YAML file of name: value
+
+Examples:
+  jetway validate ci/pipeline.yml
+  jetway validate ci/pipeline.yml -l ci/vars.yml -v branch=main -y 'retries=3'`;

@@ -1,6 +1,7 @@
 import { isJetwayError, toJetwayError } from "../protocol/errors.ts";
 import type { ResourceTypeRegistry } from "../registry.ts";
 import { resourceCommand } from "./commands/resource.ts";
+import { validateCommand } from "./commands/validate.ts";
 import { MAIN_HELP } from "./help.ts";
 import type { CliIO } from "./io.ts";
 
@@ -25,6 +26,8 @@ export async function main(argv: string[], registry: ResourceTypeRegistry, io: C
         return 0;
       case "resource":
         return await resourceCommand(rest, registry, io);
+      case "validate":
+        return await validateCommand(rest, registry, io);
       default:
         io.stderr(`jetway: unknown command ${JSON.stringify(command)}; see jetway --help\n`);
         return 2;

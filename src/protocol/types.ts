@@ -112,4 +112,19 @@ export interface ResourceType<S = any, V extends Version = any, G = any, P = any
   out(request: OutRequest<S, P>, ctx: DirectoryContext): Promise<InOutResponse<V>>;
   /** serialises a response exactly as upstream prints it (newline included) */
   encodeResponse(response: CheckResponse<V> | InOutResponse<V>): string;
+  /**
+   * Optional, for `jetway validate`: what a check would refuse in this source,
+   * found by decoding alone (nothing runs, nothing is reached over the network).
+   * Without it only `schemas.source` is checked.
+   */
+  validateSource?(source: unknown): ConfigProblem[];
+  /** Optional: the same for a get's (`in`) or a put's (`out`) params, with the resource's source. */
+  validateParams?(op: "in" | "out", params: unknown, source: unknown): ConfigProblem[];
+}
+
+/** One problem with a source or params, as `validateSource`/`validateParams` report it. */
+export interface ConfigProblem {
+  /** where, below the source or params object; [] for the object as a whole */
+  path: (string | number)[];
+  message: string;
 }
