@@ -3,9 +3,12 @@
  * it has no PATH nothing would tell us where `sh` or `echo` live: the program
  * is then looked up in DEFAULT_PATH (Docker's default for images without one),
  * while the process itself still gets no PATH variable.
+ *
+ * Synchronous on purpose: a few stat calls cost microseconds on the event loop,
+ * while each trip through libuv's thread pool costs a millisecond or more on a
+ * loaded machine, and the lookup sits on every task's start.
  */
-import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
+import { accessSync, constants, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -13,10 +16,10 @@ export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 export type Resolved = { ok: true; path: string } | { ok: false; reason: string };
 
 /** A program name with a slash is a path (relative to `cwd`); a bare name is searched in PATH. */
-export async function resolveCommand(program: string, envPath: string | undefined, cwd: string): Promise<Resolved> {
+export function resolveCommand(program: string, envPath: string | undefined, cwd: string): Resolved {
   if (program.includes("/")) {
     const path = resolve(cwd, program);
-    return (await isExecutableFile(path))
+    return isExecutableFile(path)
       ? { ok: true, path }
       : { ok: false, reason: `command ${JSON.stringify(program)} is not an executable file` };
   }
@@ -24,16 +27,17 @@ export async function resolveCommand(program: string, envPath: string | undefine
   for (const dir of searchPath.split(":")) {
     // an empty PATH entry means the current directory, as in execvp
     const candidate = join(dir === "" ? cwd : resolve(cwd, dir), program);
-    if (await isExecutableFile(candidate)) return { ok: true, path: candidate };
+    if (isExecutableFile(candidate)) return { ok: true, path: candidate };
   }
   const where = envPath === undefined ? `the default PATH ${DEFAULT_PATH} (the task sets no PATH)` : `PATH ${envPath}`;
   return { ok: false, reason: `command ${JSON.stringify(program)} not found in ${where}` };
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
+function isExecutableFile(path: string): boolean {
   try {
-    if (!(await stat(path)).isFile()) return false;
-    await access(path, constants.X_OK);
+    // no exception for the usual miss along PATH: building one costs more than the lookup
+    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return false;
+    accessSync(path, constants.X_OK);
     return true;
   } catch {
     return false;
@@ -41,7 +45,7 @@ async function isExecutableFile(path: string): Promise<boolean> {
 }
 
 /** First executable `name` in DEFAULT_PATH, for helper tools such as prlimit. */
-export async function findTool(name: string): Promise<string | undefined> {
-  const found = await resolveCommand(name, DEFAULT_PATH, "/");
+export function findTool(name: string): string | undefined {
+  const found = resolveCommand(name, DEFAULT_PATH, "/");
   return found.ok ? found.path : undefined;
 }

@@ -1,13 +1,18 @@
 /**
  * The native driver: tasks are host processes. Layout under the namespace dir:
- *   containers/<task>/{work/, stdout, stderr, exit-code}   one per task
- *   volumes/<volume>/                                      one per volume
- * A mount is a symlink at the mount path inside `work/` pointing at the volume
- * folder, so a task writing `out/x` writes into the volume itself.
+ *   containers/<task>/ and containers/<task>.{stdout,stderr,exit-code}   per task (paths.ts)
+ *   volumes/<volume>/                                                   per volume
+ * A mount is a symlink at the mount path inside the task's working dir pointing
+ * at the volume folder, so a task writing `out/x` writes into the volume itself.
+ *
+ * Starting a task makes a few folders, links and files with synchronous calls:
+ * microseconds each, where a trip through libuv's thread pool costs a
+ * millisecond or more on a loaded machine, and a task's start is made of a
+ * dozen of them (see container.ts; measured in bench/orchestra.ts).
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
-import { lchown, lstat, mkdir, rm, symlink } from "node:fs/promises";
+import { closeSync, lchownSync, lstatSync, mkdirSync, openSync, symlinkSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, join, posix, relative } from "node:path";
 import { JetwayError } from "../../protocol/errors.ts";
 import { safeName } from "../names.ts";
@@ -15,8 +20,10 @@ import { stdinBytes, validateTask } from "../task.ts";
 import type { Container, Driver, Task, TaskMount, Volume } from "../types.ts";
 import type { OnceWarner } from "../warnings.ts";
 import { resolveCommand } from "./command.ts";
-import { NativeContainer, STDERR_FILE, STDOUT_FILE } from "./container.ts";
+import { NativeContainer, removeContainer } from "./container.ts";
 import { memoryLimitPrefix, niceForCpuShares } from "./limits.ts";
+import { containerPaths } from "./paths.ts";
+import { Trash } from "./trash.ts";
 import { resolveUser, type HostUser } from "./user.ts";
 
 export interface NativeDriverConfig {
@@ -50,6 +57,7 @@ export class NativeDriver implements Driver {
   readonly #warn: OnceWarner;
   readonly #tools: { prlimit?: string; nice?: string };
   readonly #containers = new Map<string, Promise<NativeContainer>>();
+  readonly #trash: Trash;
   #closed = false;
 
   constructor(config: NativeDriverConfig) {
@@ -57,6 +65,7 @@ export class NativeDriver implements Driver {
     this.dir = config.dir;
     this.#warn = config.warn;
     this.#tools = config.tools;
+    this.#trash = new Trash(join(config.dir, "trash"));
   }
 
   async runContainer(task: Task): Promise<Container> {
@@ -86,6 +95,11 @@ export class NativeDriver implements Driver {
     return volume;
   }
 
+  /** Resolves once the working dirs cleanup has handed to the background removal so far are gone. */
+  async removalsSettled(): Promise<void> {
+    await this.#trash.settled();
+  }
+
   /** Kills every process of the namespace and removes its folder; goes on past failures, then reports them. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -102,6 +116,8 @@ export class NativeDriver implements Driver {
         }
       }),
     );
+    // removals still running in the background would race the rm below
+    await this.#trash.settled();
     try {
       await rm(this.dir, { recursive: true, force: true, maxRetries: 2 });
     } catch (e) {
@@ -122,36 +138,35 @@ export class NativeDriver implements Driver {
 
   async #start(task: Task): Promise<NativeContainer> {
     const fail = (reason: string) => new JetwayError("DRIVER_FAILED", `native driver: task ${JSON.stringify(task.id)}: ${reason}`);
-    const dir = join(this.dir, "containers", safeName(task.id));
+    const paths = containerPaths(this.dir, task.id);
     // cleanup runs this once per container object
     const forget = () => this.#containers.delete(task.id);
 
-    const previous = await NativeContainer.recordedExitCode(dir);
-    if (previous !== undefined) return NativeContainer.finished(task.id, dir, previous, forget);
-    // a folder without an exit code belongs to a driver that died mid-task: start afresh
-    await rm(dir, { recursive: true, force: true });
+    const previous = NativeContainer.recordedExitCode(paths);
+    if (previous !== undefined) return NativeContainer.finished(task.id, paths, this.#trash, previous, forget);
 
     this.#sayWhatIsIgnored(task);
     const user = this.#user(task, fail);
-    const work = join(dir, "work");
+    const work = paths.work;
     const env = task.env ?? {};
     const program = task.command[0] ?? "";
     let argv: string[];
     try {
-      await mkdir(work, { recursive: true });
-      await this.#mount(task, work, fail);
-      if (user) await chownTree(work, task, user);
-      const resolved = await resolveCommand(program, env.PATH, work);
+      await makeFreshDir(work);
+      this.#mount(task, work, fail);
+      if (user) chownTree(work, task, user);
+      const resolved = resolveCommand(program, env.PATH, work);
       if (!resolved.ok) throw fail(resolved.reason);
       argv = [...this.#limitPrefix(task), resolved.path, ...task.command.slice(1)];
     } catch (e) {
-      await rm(dir, { recursive: true, force: true });
+      await removeContainer(paths, this.#trash);
       throw e;
     }
 
     const stdin = stdinBytes(task);
-    const outFd = openSync(join(dir, STDOUT_FILE), "w");
-    const errFd = openSync(join(dir, STDERR_FILE), "w");
+    // truncated: a driver that died mid-task may have left logs of an earlier run
+    const outFd = openSync(paths.stdout, "w");
+    const errFd = openSync(paths.stderr, "w");
     const stdio: StdioOptions = [stdin === undefined ? "ignore" : "pipe", outFd, errFd];
     let child: ChildProcess;
     let container: NativeContainer;
@@ -166,13 +181,13 @@ export class NativeDriver implements Driver {
         argv0: argv.length === task.command.length ? program : (argv[0] ?? ""),
         ...(user ? { uid: user.uid, gid: user.gid } : {}),
       });
-      container = NativeContainer.running(task.id, dir, child, forget);
+      container = NativeContainer.running(task.id, paths, this.#trash, child, forget);
       await new Promise<void>((resolve, reject) => {
         child.once("spawn", resolve);
         child.once("error", reject);
       });
     } catch (e) {
-      await rm(dir, { recursive: true, force: true });
+      await removeContainer(paths, this.#trash);
       throw fail(`could not start ${JSON.stringify(program)}: ${message(e)}`);
     } finally {
       // the child holds its own copies
@@ -222,7 +237,7 @@ export class NativeDriver implements Driver {
     return prefix;
   }
 
-  async #mount(task: Task, work: string, fail: (reason: string) => JetwayError): Promise<void> {
+  #mount(task: Task, work: string, fail: (reason: string) => JetwayError): void {
     const mounts = (task.mounts ?? []).map((mount) => ({ mount, rel: this.#relativeMountPath(task, mount, fail) }));
     for (const { mount, rel } of mounts) {
       for (const other of mounts) {
@@ -234,13 +249,13 @@ export class NativeDriver implements Driver {
     for (const { mount, rel } of mounts) {
       const volumeDir = this.#volumeDir(mount.volume);
       try {
-        if (!(await lstat(volumeDir)).isDirectory()) throw new Error("not a directory");
+        if (!lstatSync(volumeDir).isDirectory()) throw new Error("not a directory");
       } catch {
         throw fail(`volume ${JSON.stringify(mount.volume)} does not exist (createVolume first)`);
       }
       const at = join(work, rel);
-      await mkdir(dirname(at), { recursive: true });
-      await symlink(volumeDir, at, "dir");
+      mkdirSync(dirname(at), { recursive: true });
+      symlinkSync(volumeDir, at, "dir");
     }
   }
 
@@ -261,7 +276,7 @@ export class NativeDriver implements Driver {
 }
 
 /** The working dir and the symlinks in it belong to the task's user (volumes stay as they are). */
-async function chownTree(work: string, task: Task, user: HostUser): Promise<void> {
+function chownTree(work: string, task: Task, user: HostUser): void {
   const paths = new Set<string>([work]);
   for (const mount of task.mounts ?? []) {
     // every folder created on the way to a mount, and the link itself
@@ -272,8 +287,26 @@ async function chownTree(work: string, task: Task, user: HostUser): Promise<void
   }
   for (const p of paths) {
     if (relative(work, p).startsWith("..")) continue;
-    await lchown(p, user.uid, user.gid);
+    lchownSync(p, user.uid, user.gid);
   }
+}
+
+/**
+ * The task's working dir, new and empty. One left by a driver that died
+ * mid-task (it has no exit code, or the caller would have adopted it) is
+ * removed first: the task starts afresh.
+ */
+async function makeFreshDir(dir: string): Promise<void> {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") await rm(dir, { recursive: true, force: true });
+    else if (code !== "ENOENT") throw e;
+  }
+  // ENOENT: the first task of the namespace makes `containers/` too
+  mkdirSync(dir, { recursive: true });
 }
 
 function message(e: unknown): string {

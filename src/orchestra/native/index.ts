@@ -24,8 +24,9 @@ export function defaultNativeRoot(): string {
   return join(tmpdir(), "jetway-native");
 }
 
-async function limitTools(): Promise<{ prlimit?: string; nice?: string }> {
-  const [prlimit, nice] = await Promise.all([findTool("prlimit"), findTool("nice")]);
+function limitTools(): { prlimit?: string; nice?: string } {
+  const prlimit = findTool("prlimit");
+  const nice = findTool("nice");
   return { ...(prlimit ? { prlimit } : {}), ...(nice ? { nice } : {}) };
 }
 
@@ -37,6 +38,6 @@ export const nativeDriver: DriverFactory = {
     const namespace = validateNamespace(options.namespace);
     const dir = join(params.root ?? defaultNativeRoot(), namespace);
     await mkdir(dir, { recursive: true, mode: 0o755 });
-    return new NativeDriver({ namespace, dir, warn: warnOnce(options.warn), tools: await limitTools() });
+    return new NativeDriver({ namespace, dir, warn: warnOnce(options.warn), tools: limitTools() });
   },
 };

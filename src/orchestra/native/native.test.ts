@@ -1,5 +1,5 @@
 /** What only the native driver does: host env and PATH rules, users, limits, warnings, adoption. */
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,9 @@ import { JetwayError } from "../../protocol/errors.ts";
 import { createDriver } from "../index.ts";
 import type { Driver, Task } from "../types.ts";
 import { DEFAULT_PATH, findTool } from "./command.ts";
+import type { NativeContainer } from "./container.ts";
 import type { NativeDriver } from "./driver.ts";
+import { containerPaths } from "./paths.ts";
 
 let root: string;
 const open: Driver[] = [];
@@ -33,6 +35,12 @@ async function driver(namespace = `unit-${counter++}`): Promise<Driver> {
 }
 
 const task = (id: string, command: string[], extra: Partial<Task> = {}): Task => ({ id, image: "", command, ...extra });
+
+/** The state letter in /proc/PID/stat (R, S, Z...), or "gone". */
+async function processState(pid: string): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, "latin1").catch(() => undefined);
+  return stat === undefined ? "gone" : (stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? "?");
+}
 const isRoot = process.getuid?.() === 0;
 
 describe("native driver: environment and PATH", () => {
@@ -92,6 +100,17 @@ describe("native driver: processes", () => {
     expect(status).toEqual({ isDone: true, exitCode: 137 });
   });
 
+  it("cleanup ends what the task left running in the background before it resolves", async () => {
+    const d = await driver();
+    const { container, logs } = await runToEnd(d, task("bg", ["sh", "-c", "sleep 60 & echo $!"]));
+    const pid = logs.stdout.toString().trim();
+    expect(pid).toMatch(/^\d+$/);
+    expect(await processState(pid)).not.toBe("gone");
+    await container.cleanup();
+    // a zombie has ended: reaping it is up to its new parent
+    expect(["gone", "Z"]).toContain(await processState(pid));
+  });
+
   it("feeds a large stdin without blocking", async () => {
     const d = await driver();
     const big = Buffer.alloc(4 * 1024 * 1024, "abcdefgh");
@@ -119,6 +138,46 @@ describe("native driver: processes", () => {
     const volume = await second.createVolume("count");
     expect(await readFile(join(volume.hostPath ?? "", "runs"), "utf8")).toBe("run\n");
     await second.close();
+  });
+});
+
+describe("native driver: container folders", () => {
+  const containers = (d: Driver) => join((d as NativeDriver).dir, "containers");
+
+  it.each([
+    ["an empty working dir", "true", []],
+    ["files and folders the task wrote", "mkdir -p a/b && echo x > a/b/f && echo y > top", []],
+    ["a mount link at the top", "echo kept > v/f", [{ volume: "vol", path: "v" }]],
+    ["a mount link inside a folder", "echo kept > deep/v/f", [{ volume: "vol", path: "deep/v" }]],
+  ])("cleanup removes the container's folder with %s and leaves volumes whole", async (_what, script, mounts) => {
+    const d = await driver();
+    const volume = await d.createVolume("vol");
+    const { container, status } = await runToEnd(d, task("c", ["sh", "-c", script], { mounts }));
+    expect(status).toEqual({ isDone: true, exitCode: 0 });
+    await container.cleanup();
+    // the working dir and the log and exit-code files beside it
+    expect(await readdir(containers(d))).toEqual([]);
+    if (mounts.length > 0) expect(await readFile(join(volume.hostPath ?? "", "f"), "utf8")).toBe("kept\n");
+    await container.cleanup();
+  });
+
+  it("starts afresh over the folder of a driver that died mid-task (no exit code recorded)", async () => {
+    const d = await driver();
+    const paths = containerPaths((d as NativeDriver).dir, "again");
+    await mkdir(join(paths.work, "half"), { recursive: true });
+    await writeFile(paths.stdout, "from the dead driver\n");
+    const { logs, status } = await runToEnd(d, task("again", ["sh", "-c", "ls; echo fresh"]));
+    expect(status).toEqual({ isDone: true, exitCode: 0 });
+    expect(logs.stdout.toString()).toBe("fresh\n");
+  });
+
+  it("streams a log larger than one read chunk whole, in order", async () => {
+    const d = await driver();
+    const { logs } = await runToEnd(d, task("long", ["sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo line $i; i=$((i+1)); done"]));
+    const lines = logs.stdout.toString().split("\n");
+    expect(lines.length).toBe(20001);
+    expect(lines[0]).toBe("line 0");
+    expect(lines[19999]).toBe("line 19999");
   });
 });
 
@@ -209,8 +268,8 @@ describe("native driver: image, user, privileged, limits", () => {
   it("gives the working dir to the task's user", async () => {
     const d = await driver();
     const { container } = await runToEnd(d, task("own", ["true"], isRoot ? { user: "65534" } : {}));
-    const native = container as unknown as { dir: string };
-    expect((await stat(join(native.dir, "work"))).uid).toBe(isRoot ? 65534 : process.getuid?.());
+    const native = container as unknown as NativeContainer;
+    expect((await stat(native.paths.work)).uid).toBe(isRoot ? 65534 : process.getuid?.());
     await waitDone(container);
   });
 });
