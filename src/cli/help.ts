@@ -1,4 +1,5 @@
 /** The help texts, one per command, kept together so they stay consistent. */
+import { EXECUTOR_FLAGS_HELP } from "../executor/flags.ts";
 
 export const MAIN_HELP = `Usage: jetway <command> [options]
 
@@ -11,6 +12,10 @@ Commands:
   resource <type> out <dir>      run out (put) from <dir>
   resource <type> schema         print the JSON Schema of the type's source and params
   validate <pipeline.yml>        check a Concourse pipeline and list every problem
+  run <pipeline.yml>             run every job that is due, then exit (--job NAME: one job)
+  watch <pipeline.yml>           check resources and trigger jobs until interrupted
+  builds                         list the builds in the state (.jetway/)
+  logs <job> [build]             print a build's log (the job's latest by default)
 
 Options:
   -h, --help     show help for a command
@@ -68,3 +73,53 @@ Vars (as fly set-pipeline takes them; flags win over files, -y over -v, later ov
 Examples:
   jetway validate ci/pipeline.yml
   jetway validate ci/pipeline.yml -l ci/vars.yml -v branch=main -y 'retries=3'`;
+
+
+const RUN_OPTIONS = `Options:
+  -d, --driver SPEC             where tasks run: native (default: host processes),
+                                docker?volumes=host, k8s://NAMESPACE?kubeconfig=FILE
+      --state DIR               the state dir (default .jetway in the current dir)
+${EXECUTOR_FLAGS_HELP}
+  -v, --var NAME=VALUE          a var, as fly set-pipeline takes it
+  -y, --yaml-var NAME=YAML      a var with a YAML value
+  -l, --load-vars-from FILE     a YAML file of name: value
+Values of vars whose name looks secret (password, key, token, secret) are
+redacted from the logs.`;
+
+export const RUN_HELP = `Usage: jetway run <pipeline.yml> [--job NAME] [--driver SPEC] [--state DIR] [-v/-y/-l ...]
+
+Runs a Concourse pipeline on this machine, then exits. Resources are checked
+once; then every job that is due runs, upstream jobs first (a job waits for the
+jobs its passed constraints name). A job is due when a trigger: true input has
+a version the job has not used yet, or when the job has never run and its
+inputs are available. Each job runs at most once per jetway run.
+Exit 0 when every build succeeded (or none was due), 1 when one failed or
+errored, 130 when interrupted (Ctrl-C aborts builds; on_abort and ensure run).
+
+  -j, --job NAME                run this job once, triggered or not
+${RUN_OPTIONS}
+
+Examples:
+  jetway run examples/hello-world.yml
+  jetway run ci/pipeline.yml --job unit -l ci/vars.yml
+  jetway run ci/pipeline.yml --driver 'docker?volumes=host'`;
+
+export const WATCH_HELP = `Usage: jetway watch <pipeline.yml> [--driver SPEC] [--state DIR] [-v/-y/-l ...]
+
+Runs a Concourse pipeline until interrupted: each resource is checked every
+check_every (default 1m), and jobs are triggered as in Concourse (and jobs that
+have never run, once their inputs are available). SIGINT or SIGTERM aborts the
+running builds (their on_abort and ensure hooks run) and exits.
+
+${RUN_OPTIONS}`;
+
+export const BUILDS_HELP = `Usage: jetway builds [--state DIR] [--job NAME] [--pipeline NAME] [-n COUNT]
+
+Lists the builds in the state, newest first (50 unless -n says otherwise):
+pipeline, build, status, start, duration, and why a build did not succeed.`;
+
+export const LOGS_HELP = `Usage: jetway logs <job> [build] [--state DIR] [--pipeline NAME]
+
+Prints a build's log as it was shown live: the job's latest build, or the
+build with that number. Exit 0 for a build that succeeded (or still runs),
+1 otherwise.`;

@@ -2,6 +2,10 @@ import { isJetwayError, toJetwayError } from "../protocol/errors.ts";
 import type { ResourceTypeRegistry } from "../registry.ts";
 import { resourceCommand } from "./commands/resource.ts";
 import { validateCommand } from "./commands/validate.ts";
+import { buildsCommand } from "./commands/builds.ts";
+import { logsCommand } from "./commands/logs.ts";
+import { runCommand } from "./commands/run.ts";
+import { watchCommand } from "./commands/watch.ts";
 import { MAIN_HELP } from "./help.ts";
 import type { CliIO } from "./io.ts";
 
@@ -28,6 +32,14 @@ export async function main(argv: string[], registry: ResourceTypeRegistry, io: C
         return await resourceCommand(rest, registry, io);
       case "validate":
         return await validateCommand(rest, registry, io);
+      case "run":
+        return await runCommand(rest, registry, io);
+      case "watch":
+        return await watchCommand(rest, registry, io);
+      case "builds":
+        return await buildsCommand(rest, io);
+      case "logs":
+        return await logsCommand(rest, io);
       default:
         io.stderr(`jetway: unknown command ${JSON.stringify(command)}; see jetway --help\n`);
         return 2;

@@ -52,6 +52,8 @@ export async function runResource(
       env: ctx.build.resourceEnv(),
       signal: ctx.signal,
       stderr: (text) => options.recorder.log(ref, "stderr", text),
+      ...(resource.native !== undefined && { native: resource.native }),
+      ...(options.pipeline.resource_types !== undefined && { resourceTypes: options.pipeline.resource_types }),
     },
     options.driver,
   );
