@@ -3,7 +3,7 @@
  * through the protocol wrapper (decode, run, encode) and the built entry point,
  * compared with what the git CLI says of the same repository.
  */
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { runOperation } from "../../src/protocol/entry.ts";
 import type { Operation } from "../../src/protocol/types.ts";
 import { repoRoot } from "../../test/golden/harness.ts";
 import { runProcess } from "../../test/golden/host-paths.ts";
-import { gitCliService, makeFixtureRepo, startGitHttpServer, type FixtureRepo, type GitHttpServer } from "../../test/support/git-servers.ts";
+import { gitCliService, makeFixtureRepo, makeGeneratedRepo, startGitHttpServer, type FixtureRepo, type GitHttpServer } from "../../test/support/git-servers.ts";
 import { describeWithService } from "../../test/support/services.ts";
 import { gitType } from "./index.ts";
 
@@ -158,5 +158,85 @@ await describeWithService(gitCliService, "git check and in against real servers"
     const entry = await runProcess(join(repoRoot, "dist/resource-types/git/check"), [], JSON.stringify(request), { TMPDIR: env.TMPDIR });
     expect(entry.exitCode, entry.stderr).toBe(0);
     expect(entry.stdout).toBe(inProcess.stdout);
+  });
+});
+
+/** One line on stderr, nothing on stdout, nothing left in the destination: issue 4's bad-input contract for `in`. */
+async function expectCleanFailure(r: { exitCode: number; stdout: string; stderr: string }, dest: string, line: RegExp, exitCode: number) {
+  expect(r.exitCode, r.stderr).toBe(exitCode);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(/^[^\n]+\n$/);
+  expect(r.stderr).toMatch(line);
+  expect(await readdir(dest)).toEqual([]);
+}
+
+await describeWithService(gitCliService, "git in: bad input and faulty remotes", () => {
+  const SECRET = "pa55-w0rd-for-the-test";
+  let root: string;
+  let authed: GitHttpServer;
+  let dropping: GitHttpServer;
+  let authedUri: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "jetway-git-faults-"));
+    env.TMPDIR = join(root, "tmp");
+    makeFixtureRepo({ dir: join(root, "srv", "small"), bare: true, steps: [{ commit: "one", files: { "a.txt": "a\n" } }] });
+    // big enough that the pack outlives the cut below
+    makeGeneratedRepo({ dir: join(root, "srv", "big.git"), commits: 300, files: 60 });
+    authed = await startGitHttpServer({ root: join(root, "srv"), auth: { username: "ci", password: SECRET } });
+    dropping = await startGitHttpServer({ root: join(root, "srv"), fault: { afterBytes: 20_000, mode: "drop" } });
+    authedUri = `${authed.url}/small.git`;
+  });
+  afterAll(async () => {
+    await authed?.close();
+    await dropping?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const dest = async (name: string) => {
+    const d = join(root, "dest", name);
+    await mkdir(d, { recursive: true });
+    return d;
+  };
+
+  it("a wrong password: one line naming the URL, never the password", async () => {
+    const d = await dest("wrong-password");
+    const r = await run("in", { source: { uri: authedUri, username: "ci", password: `not-${SECRET}` } }, d);
+    await expectCleanFailure(r, d, /authentication failed/, 1);
+    expect(r.stderr).toContain(authedUri);
+    expect(r.stderr).not.toContain(SECRET);
+  });
+
+  it("the right password gets the repository (the failure above is the password's)", async () => {
+    const d = await dest("right-password");
+    const r = await run("in", { source: { uri: authedUri, username: "ci", password: SECRET } }, d);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(await readFile(join(d, "a.txt"), "utf8")).toBe("a\n");
+    expect(await readFile(join(d, ".git/config"), "utf8")).not.toContain(SECRET);
+  });
+
+  it("an unreachable host: one line naming it", async () => {
+    const d = await dest("unreachable");
+    const r = await run("in", { source: { uri: "http://127.0.0.1:1/small.git" } }, d);
+    await expectCleanFailure(r, d, /^cannot reach 127\.0\.0\.1:1: .*ECONNREFUSED/, 1);
+  });
+
+  it("a branch that does not exist: git clone's words and exit code", async () => {
+    const d = await dest("no-branch");
+    const r = await run("in", { source: { uri: authedUri, username: "ci", password: SECRET, branch: "no-such-branch" } }, d);
+    await expectCleanFailure(r, d, /^fatal: Remote branch no-such-branch not found in upstream origin\n$/, 128);
+  });
+
+  it("a tag or branch name that is not in the repository: git checkout's words", async () => {
+    const d = await dest("no-ref");
+    const r = await run("in", { source: { uri: authedUri, username: "ci", password: SECRET }, version: { ref: "v9.9.9" } }, d);
+    await expectCleanFailure(r, d, /^fatal: reference is not a tree: v9\.9\.9\n$/, 128);
+  });
+
+  it("a remote that closes the connection mid-pack: an error, not a hang, and no half clone", { timeout: 30_000 }, async () => {
+    const d = await dest("dropped");
+    const r = await run("in", { source: { uri: `${dropping.url}/big.git` } }, d);
+    await expectCleanFailure(r, d, /closed before the response was complete/, 1);
+    // the server did send part of a pack before cutting it
+    expect(dropping.requests.some((q) => q.startsWith("POST ") && q.endsWith("/git-upload-pack"))).toBe(true);
   });
 });

@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { makeFixtureRepo, startGitHttpServer, type FixtureRepo, type GitHttpServer } from "../support/git-servers.ts";
+import type { ServedRepository } from "./git-out-setup.ts";
+import { closeGitSshRemote } from "./git-ssh-remote.ts";
+import { forgetGitSuperRemote } from "./git-super-remote.ts";
 
 export interface GitRemote {
   uri: string;
@@ -48,7 +51,17 @@ export async function gitRemote(): Promise<GitRemote> {
   return (await started).remote;
 }
 
+/** The served repository itself, for fixtures that need their own copy of it (puts, SSH). */
+export async function servedGitRepository(): Promise<ServedRepository> {
+  started ??= start();
+  const { server, dir } = await started;
+  const root = join(dir, "src");
+  return { url: server.url, root, bare: join(root, "repo.git") };
+}
+
 export async function closeGitRemote(): Promise<void> {
+  await closeGitSshRemote();
+  forgetGitSuperRemote();
   if (!started) return;
   const { server, dir } = await started;
   started = undefined;

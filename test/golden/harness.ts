@@ -9,7 +9,9 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../../src/protocol/context.ts";
 import type { Operation } from "../../src/protocol/types.ts";
-import { gitRemote } from "./git-remote.ts";
+import { prepareGitFixture } from "./git-fixture.ts";
+import type { GitOutSetup } from "./git-out-setup.ts";
+import { prepareS3Fixture, type S3ObjectsExpectation, type S3Setup } from "./s3-setup.ts";
 import { compileExpectation, expand, expandJson, hostIsPrivileged, type TemplateContext } from "./templates.ts";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -19,7 +21,8 @@ export interface Fixture {
   description: string;
   op: Operation;
   env?: Record<string, string>;
-  setup?: { files?: Record<string, string> };
+  /** s3: a fresh bucket on the test RGW for this run (test/golden/s3-setup.ts) */
+  setup?: { files?: Record<string, string>; s3?: S3Setup; git?: GitOutSetup };
   request?: unknown;
   stdin?: string;
   expect: {
@@ -29,6 +32,10 @@ export interface Fixture {
     files?: Record<string, string>;
     /** only these files are checked; others may exist (a clone's .git internals) */
     someFiles?: Record<string, string>;
+    /** objects the run's bucket must hold afterwards (null: must not exist) */
+    s3Objects?: S3ObjectsExpectation;
+    /** git put: revisions of the run's fresh remote afterwards (test/golden/git-out-setup.ts) */
+    gitRemote?: Record<string, string | null>;
   };
 }
 
@@ -96,7 +103,11 @@ export interface FixtureOutcome {
 export async function runFixture(path: DeliveryPath, loaded: LoadedFixture): Promise<FixtureOutcome> {
   const { fixture, type } = loaded;
   const ctx: TemplateContext = { startNanos: systemClock.nowNanos(), privileged: hostIsPrivileged() };
-  if (JSON.stringify(fixture).includes("{{git:")) ctx.git = await gitRemote();
+  const git = await prepareGitFixture(JSON.stringify(fixture), fixture.setup?.git);
+  if (git) ctx.git = git.template;
+  const usesS3 = fixture.setup?.s3 !== undefined || JSON.stringify(fixture).includes("{{s3:");
+  const s3 = usesS3 ? await prepareS3Fixture(loaded.name, fixture.setup?.s3) : undefined;
+  if (s3) ctx.s3 = s3;
   const stdin = fixture.stdin !== undefined ? expand(fixture.stdin, ctx) : JSON.stringify(expandJson(fixture.request ?? {}, ctx));
   const env = expandJson(fixture.env ?? {}, ctx);
 
@@ -108,9 +119,12 @@ export async function runFixture(path: DeliveryPath, loaded: LoadedFixture): Pro
       await mkdir(dirname(join(dir, p)), { recursive: true });
       await writeFile(join(dir, p), content);
     }
+    git?.populate(dir);
   }
   try {
     const output = await path.run(type, fixture.op, stdin, dir, env);
+    await s3?.afterRun();
+    git?.afterRun();
     const endNanos = systemClock.nowNanos();
     const files: Record<string, string> = {};
     if (dir) for (const f of await listFiles(dir)) files[f] = await readFile(join(dir, f), "utf8");
@@ -153,9 +167,13 @@ export async function runFixture(path: DeliveryPath, loaded: LoadedFixture): Pro
       if (files[f] === undefined) problems.push(`missing file: ${f}`);
       else problems.push(...compileExpectation(content, ctx).check(files[f]!, endNanos).map((p) => `file ${f}: ${p}`));
     }
+    if (s3) problems.push(...(await s3.problems(expandJson(want.s3Objects ?? {}, ctx))));
+    if (git) problems.push(...git.problems(expandJson(want.gitRemote, ctx), ctx, endNanos));
     const normalised = JSON.stringify({ exitCode: output.exitCode, stdout: stdoutNorm, files: Object.keys(files) });
     return { output, files, problems, normalised };
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
+    await s3?.cleanup();
+    git?.cleanup();
   }
 }

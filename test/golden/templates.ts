@@ -13,7 +13,9 @@ export interface TemplateContext {
   startNanos: bigint;
   privileged: boolean;
   /** the served repository of git fixtures ({{git:uri}}, {{git:rev:REV}}) */
-  git?: { uri: string; rev(rev: string): string };
+  git?: { uri: string; rev(rev: string): string; extra?(arg: string): string | undefined };
+  /** the test RGW and this run's bucket of s3 fixtures ({{s3:bucket}}, ...; test/golden/s3-setup.ts) */
+  s3?: { expand(arg: string): string };
 }
 
 /** Whether /proc/self/uid_map maps uid 0 to 0, as mock-resource decides "privileged". */
@@ -49,6 +51,10 @@ function utcParts(nanos: bigint): Date {
   return new Date(Number(nanos / 1_000_000n));
 }
 
+function unknownTemplate(body: string): never {
+  throw new Error(`unknown template {{${body}}}`);
+}
+
 /** Expands input templates ({{now-2h}}, {{hhmm:now}}, ...). Matchers are left for compileExpectation. */
 export function expand(text: string, ctx: TemplateContext): string {
   return text.replace(TEMPLATE, (whole, body: string) => {
@@ -73,7 +79,10 @@ export function expand(text: string, ctx: TemplateContext): string {
         if (arg === "uri") return ctx.git.uri;
         if (arg.startsWith("rev:")) return ctx.git.rev(arg.slice(4));
         if (arg.startsWith("short:")) return ctx.git.rev(arg.slice(6)).slice(0, 7);
-        throw new Error(`unknown template {{${body}}}`);
+        return ctx.git.extra?.(arg) ?? unknownTemplate(body);
+      case "s3":
+        if (!ctx.s3) throw new Error(`{{${body}}} needs the s3 fixture bucket`);
+        return ctx.s3.expand(arg);
       default:
         if (body.startsWith("now")) return rfc3339NanoUtc(shifted(body, ctx));
         throw new Error(`unknown template {{${body}}}`);
@@ -175,6 +184,22 @@ export function compileExpectation(expected: string, ctx: TemplateContext): Expe
           return n >= ctx.startNanos - SLACK - 1_000_000_000n && n <= end + SLACK ? undefined : `${value} is not within the run`;
         },
       });
+    } else if (what === "gitdate") {
+      // git's %ai, as git metadata prints it: "2006-01-02 15:04:05 -0700"
+      pattern += String.raw`(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4})`;
+      validators.push({
+        name: body,
+        validate(value, end) {
+          const m2 = /^(\S+) (\S+) ([+-])(\d\d)(\d\d)$/.exec(value)!;
+          const iso = `${m2[1]}T${m2[2]}${m2[3]}${m2[4]}:${m2[5]}`;
+          // git dates have whole seconds: the run's start is rounded down to one
+          return inRun(parseRfc3339(iso).nanos + 999_999_999n, end) ? undefined : `${value} is not within the run`;
+        },
+      });
+    } else if (what === "sha") {
+      // a commit made during the run (a rebase, a merge): its time is part of it
+      pattern += "([0-9a-f]{40})";
+      validators.push({ name: body, validate: () => undefined });
     } else if (what === "any") {
       pattern += "([^\\n]*)";
       validators.push({ name: body, validate: () => undefined });
