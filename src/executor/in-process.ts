@@ -1,14 +1,16 @@
-import { JetwayError } from "../protocol/errors.ts";
-import { runOperation } from "../protocol/entry.ts";
-import type { ResourceTypeRegistry } from "../registry.ts";
-import type { Driver } from "../orchestra/types.ts";
-import type { ResourceExecutor, ResourceOperation, ResourceResult } from "./types.ts";
-
 /**
  * Runs native types as function calls through the same runOperation every other
  * delivery path uses, so an in-process get writes exactly the files the image would.
- * Needs the volume as a host directory.
+ * Needs the volume as a host directory; knows no fallback (NativeFirstExecutor does).
  */
+import type { Driver } from "../orchestra/types.ts";
+import { collectSecrets } from "../protocol/secrets.ts";
+import type { ResourceTypeRegistry } from "../registry.ts";
+import { inProcessStrategy } from "./delivery/in-process.ts";
+import { JetwayError } from "../protocol/errors.ts";
+import { LastLine, interpret } from "./response.ts";
+import type { ResourceExecutor, ResourceOperation, ResourceResult } from "./types.ts";
+
 export class InProcessExecutor implements ResourceExecutor {
   readonly #registry: ResourceTypeRegistry;
 
@@ -16,31 +18,27 @@ export class InProcessExecutor implements ResourceExecutor {
     this.#registry = registry;
   }
 
-  async run(operation: ResourceOperation, _driver: Driver): Promise<ResourceResult> {
-    const type = this.#registry.get(operation.type);
-    const args: string[] = [];
-    if (operation.op !== "check") {
-      const dir = operation.volume?.hostPath;
-      if (dir === undefined) {
-        throw new JetwayError("DRIVER_FAILED", `${operation.resourceName}: volume ${operation.volume?.name ?? "(none)"} has no host path for in-process ${operation.op}`);
-      }
-      args.push(dir);
-    }
-    let lastLine = "";
-    const result = await runOperation(type, operation.op, args, {
+  async run(operation: ResourceOperation, driver: Driver): Promise<ResourceResult> {
+    this.#registry.get(operation.type);
+    const strategy = inProcessStrategy(this.#registry);
+    const supported = strategy.supports(driver, operation);
+    if (supported !== true) throw new JetwayError("DRIVER_FAILED", `${operation.resourceName}: cannot ${operation.op} in-process: ${supported}`);
+    const lastLine = new LastLine();
+    const raw = await strategy.run(driver, {
+      type: operation.type,
+      op: operation.op,
       stdin: JSON.stringify(operation.request),
-      writeStdout: () => undefined,
-      writeStderr: (text) => {
-        const trimmed = text.trimEnd();
-        if (trimmed !== "") lastLine = trimmed.split("\n").pop() ?? lastLine;
+      env: operation.env,
+      stderr: (text) => {
+        lastLine.push(text);
         operation.stderr(text);
       },
-      env: operation.env,
-      ...(operation.signal && { signal: operation.signal }),
+      taskId: "",
+      ...(operation.volume !== undefined && { volume: operation.volume }),
+      ...(operation.signal !== undefined && { signal: operation.signal }),
     });
-    if (result.exitCode !== 0) {
-      throw new JetwayError("BUILD_FAILED", `${operation.resourceName}: ${operation.op} failed (exit ${result.exitCode})${lastLine ? `: ${lastLine}` : ""}`);
-    }
-    return { response: JSON.parse(result.stdout), how: "native in-process", why: `${operation.type} is a native type` };
+    const how = "native, in-process";
+    const response = interpret(raw, { resourceName: operation.resourceName, op: operation.op, how, lastStderrLine: lastLine.line, secrets: collectSecrets(operation.request) });
+    return { response, how, why: `${operation.type} is a native type` };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Operation } from "../protocol/types.ts";
 import type { Driver, Volume } from "../orchestra/types.ts";
+import type { NativeMode, ResourceTypeConfig } from "../pipeline/types.ts";
 
 /** A resource operation as the runner asks for it. */
 export interface ResourceOperation {
@@ -26,6 +27,13 @@ export interface ResourceOperation {
   signal?: AbortSignal;
   /** the operation's stderr, streamed into the step's log */
   stderr: (text: string) => void;
+  /** the resource's `native:` key; absent: the executor's global preference decides */
+  native?: NativeMode;
+  /**
+   * The pipeline's resource_types: where the image of a type jetway does not
+   * implement (or that the pipeline redefines) comes from, chains included.
+   */
+  resourceTypes?: readonly ResourceTypeConfig[];
 }
 
 export interface ResourceResult {

@@ -5,7 +5,7 @@
 import { posix } from "node:path";
 import * as z from "zod";
 import { JetwayError } from "../protocol/errors.ts";
-import type { Task, TaskMount } from "./types.ts";
+import type { DriverFeatures, Task, TaskBind, TaskMount } from "./types.ts";
 
 /** Where a task runs when it names no working dir (container drivers; native uses its own dir). */
 export const DEFAULT_WORKING_DIR = "/tmp/build/work";
@@ -13,13 +13,27 @@ export const DEFAULT_WORKING_DIR = "/tmp/build/work";
 const envName = z.string().regex(/^[^=\0]+$/, "must be non-empty with no '=' or NUL");
 const noNul = z.string().regex(/^[^\0]*$/, "must not contain NUL");
 
+const containerPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.split("/").includes(".."), "must not contain '..'");
+
 const mountSchema = z.object({
   volume: z.string().min(1),
-  path: z
-    .string()
-    .min(1)
-    .refine((p) => !p.split("/").includes(".."), "must not contain '..'"),
+  path: containerPath,
   readOnly: z.boolean().optional(),
+});
+
+const bindSchema = z.object({
+  hostPath: z.string().refine((p) => posix.isAbsolute(p), "must be an absolute path"),
+  path: containerPath,
+});
+
+const initContainerSchema = z.object({
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label").max(63),
+  image: z.string().min(1),
+  command: z.array(noNul).min(1, "must name a program"),
+  mounts: z.array(mountSchema).optional(),
 });
 
 const taskSchema = z.object({
@@ -41,18 +55,29 @@ const taskSchema = z.object({
     .string()
     .refine((p) => posix.isAbsolute(p), "must be an absolute path")
     .optional(),
+  binds: z.array(bindSchema).optional(),
+  initContainers: z.array(initContainerSchema).optional(),
+  scratchVolumes: z.array(z.string().min(1)).optional(),
 });
 
-/** Checks a task at the driver boundary; throws INVALID_CONFIG naming the first bad key. */
-export function validateTask(task: Task, driver: string): Task {
+/**
+ * Checks a task at the driver boundary; throws INVALID_CONFIG naming the first bad key.
+ * `features` are the driver's: a task asking for binds or pod parts it lacks is refused
+ * rather than run without them.
+ */
+export function validateTask(task: Task, driver: string, features: DriverFeatures = {}): Task {
   const parsed = taskSchema.safeParse(task);
+  const id = typeof task?.id === "string" && task.id !== "" ? ` ${JSON.stringify(task.id)}` : "";
   if (!parsed.success) {
-    const id = typeof task?.id === "string" && task.id !== "" ? ` ${JSON.stringify(task.id)}` : "";
     throw new JetwayError("INVALID_CONFIG", `${driver} driver: task${id}: ${describeIssue(parsed.error.issues[0])}`);
   }
+  const refuse = (what: string, needs: string) =>
+    new JetwayError("INVALID_CONFIG", `${driver} driver: task${id}: ${what} need a driver that ${needs}`);
+  if ((task.binds?.length ?? 0) > 0 && !features.hostBinds) throw refuse("binds", "can bind-mount host folders (docker)");
+  if ((task.initContainers?.length ?? 0) > 0 && !features.pods) throw refuse("initContainers", "runs pods (k8s)");
+  if ((task.scratchVolumes?.length ?? 0) > 0 && !features.pods) throw refuse("scratchVolumes", "runs pods (k8s)");
   const seen = new Set<string>();
-  for (const mount of task.mounts ?? []) {
-    const path = mountPath(task, mount);
+  for (const path of [...(task.mounts ?? []), ...(task.binds ?? [])].map((m) => mountPath(task, m))) {
     if (seen.has(path)) {
       throw new JetwayError("INVALID_CONFIG", `${driver} driver: task ${JSON.stringify(task.id)}: two mounts at ${path}`);
     }
@@ -78,7 +103,7 @@ export function workingDir(task: Task): string {
 }
 
 /** Absolute in-container path of a mount: relative paths resolve against the working dir. */
-export function mountPath(task: Task, mount: TaskMount): string {
+export function mountPath(task: Task, mount: TaskMount | TaskBind): string {
   return posix.isAbsolute(mount.path) ? posix.normalize(mount.path) : posix.join(workingDir(task), mount.path);
 }
 

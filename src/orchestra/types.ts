@@ -11,6 +11,26 @@ export interface TaskMount {
   readOnly?: boolean;
 }
 
+/** A folder of the driver's host, bind-mounted read-only (drivers with `features.hostBinds`). */
+export interface TaskBind {
+  /** absolute path on the host the driver's engine runs on */
+  hostPath: string;
+  /** where it appears in the container (relative paths resolve against `workingDir`) */
+  path: string;
+}
+
+/**
+ * A container run to completion before the task's own, in the same pod with the
+ * same working dir (Kubernetes init containers; drivers with `features.pods`).
+ */
+export interface TaskInitContainer {
+  /** a DNS label, unique in the pod */
+  name: string;
+  image: string;
+  command: string[];
+  mounts?: TaskMount[];
+}
+
 export interface TaskLimits {
   /** CPU shares, as Concourse's container_limits.cpu */
   cpu?: number;
@@ -35,6 +55,15 @@ export interface Task {
   limits?: TaskLimits;
   /** absolute path inside the container; mounts with relative paths resolve against it */
   workingDir?: string;
+  /** host folders mounted read-only; only drivers with `features.hostBinds` accept them */
+  binds?: TaskBind[];
+  /** run in order before the task's container; only drivers with `features.pods` accept them */
+  initContainers?: TaskInitContainer[];
+  /**
+   * Volume names that exist only for this task (Kubernetes emptyDir): mountable by
+   * the task and its init containers, gone with the task. Only with `features.pods`.
+   */
+  scratchVolumes?: string[];
 }
 
 export interface ContainerStatus {
@@ -68,9 +97,19 @@ export interface Volume {
   cleanup(): Promise<void>;
 }
 
+/** What a driver offers beyond plain tasks; the resource executor picks delivery strategies by these. */
+export interface DriverFeatures {
+  /** tasks may bind-mount host folders (`Task.binds`): the engine sees this host's files */
+  hostBinds?: boolean;
+  /** tasks run as pods: `Task.initContainers` and `Task.scratchVolumes` */
+  pods?: boolean;
+}
+
 export interface Driver {
   /** the driver's registered name: "native", "docker", "k8s" */
   readonly name: string;
+  /** absent: none */
+  readonly features?: DriverFeatures;
   /** every resource this driver creates carries this namespace; close() removes all of them */
   readonly namespace: string;
   runContainer(task: Task): Promise<Container>;

@@ -3,11 +3,10 @@
  * first time, so the type returns only its latest), and the versions it
  * returns are stored in order. A version a job pins that no check has
  * returned yet is looked for by one check from that version. Resources that
- * are not native wait for the container fallback (issue 8) unless the
- * executor says it handles them.
+ * are not native run through the executor's container fallback when it has one.
  */
 import * as z from "zod";
-import type { ResourceExecutor } from "../executor/types.ts";
+import type { ResourceExecutor, ResourceOperation } from "../executor/types.ts";
 import type { Driver } from "../orchestra/types.ts";
 import { durationMs } from "./durations.ts";
 import { errorMessage } from "./errors.ts";
@@ -40,6 +39,8 @@ export interface CheckerOptions {
   /** the executor runs resources that are not native (the container fallback); false until it does */
   executorHandlesFallback: boolean;
   signal: AbortSignal;
+  /** the pipeline's resource_types: the executor resolves custom types' images from them */
+  resourceTypes?: ResourceOperation["resourceTypes"];
 }
 
 export class Checker {
@@ -62,7 +63,7 @@ export class Checker {
     if (exec.kind === "native" || this.#o.executorHandlesFallback) return undefined;
     if (exec.kind === "invalid") return exec.message;
     const why = exec.reason === "native-false" ? "native: false" : exec.reason === "overridden" ? "its type is redefined in resource_types" : `type ${resource.config.type} is not native`;
-    return `not native (${why}): fallback not implemented yet`;
+    return `not native (${why}) and this executor has no container fallback`;
   }
 
   async check(resource: ResourceModel): Promise<CheckReport> {
@@ -107,6 +108,8 @@ export class Checker {
         resourceName: resource.config.name,
         type: resource.config.type,
         request,
+        ...(resource.config.native !== undefined && { native: resource.config.native }),
+        ...(this.#o.resourceTypes && { resourceTypes: this.#o.resourceTypes }),
         env: {},
         signal,
         stderr: (text) => {

@@ -87,7 +87,7 @@ export async function runPipeline(options: RunOptions, mode: RunMode): Promise<R
     runId = store.runs.start(store.owner, driverSpec, namespace);
     const model = new PipelineModel(options.pipeline, options.pipelineName, store, registry);
     const executor = new ReportingExecutor(options.executor ?? new InProcessExecutor(registry));
-    const checker = new Checker({ store, executor, driver, executorHandlesFallback: options.executorHandlesFallback ?? false, signal: options.signal });
+    const checker = new Checker({ store, executor, driver, executorHandlesFallback: options.executorHandlesFallback ?? false, signal: options.signal, resourceTypes: model.pipeline.resource_types ?? [] });
     const scheduler = new Scheduler({
       store,
       model,

@@ -469,14 +469,14 @@ describe("k8s fake", () => {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: "x" },
-        spec: { restartPolicy: "Never", initContainers: [], containers: [{ name: "task", image: FAKE_SHELL_IMAGE, command: ["true"] }] },
+        spec: { restartPolicy: "Never", hostNetwork: true, containers: [{ name: "task", image: FAKE_SHELL_IMAGE, command: ["true"] }] },
       }),
     });
     expect(unknownField.status).toBe(422);
     expect(fake.unexpected).toEqual([
       `GET /api/v1/namespaces/${K8S_NS}/configmaps`,
       `GET /api/v1/namespaces/${K8S_NS}/pods/x?pretty=true (query parameter pretty)`,
-      'pod body: unknown field "spec.initContainers"',
+      'pod body: unknown field "spec.hostNetwork"',
     ]);
     fake.unexpected.length = 0;
   });

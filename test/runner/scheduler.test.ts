@@ -91,7 +91,7 @@ describe("jetway run: which jobs are due", () => {
     expect(second.out).toContain("consume #2 t | second");
   });
 
-  it("a resource that is not native is skipped with a reason, and jobs needing it say so", async () => {
+  it("without a container fallback, a resource that is not native is skipped with a reason, and jobs needing it say so", async () => {
     const ws = new Workspace("fallback");
     const p = yaml({
       resource_types: [{ name: "custom", type: "registry-image", source: { repository: "example/custom" } }],
@@ -100,8 +100,8 @@ describe("jetway run: which jobs are due", () => {
     });
     const r = await ws.run(p);
     expect(r.exitCode).toBe(0);
-    expect(r.out).toContain("check thing: skipped: not native (type custom is not native): fallback not implemented yet\n");
-    expect(r.out).toMatch(/^use +- +not run +thing: no version of thing yet \(not checked: not native \(type custom is not native\): fallback not implemented yet\)$/m);
+    expect(r.out).toContain("check thing: skipped: not native (type custom is not native) and this executor has no container fallback\n");
+    expect(r.out).toMatch(/^use +- +not run +thing: no version of thing yet \(not checked: not native \(type custom is not native\) and this executor has no container fallback\)$/m);
   });
 
   it("a pinned version a check has not returned is found by a check from it", async () => {

@@ -11,7 +11,7 @@ import type Docker from "dockerode";
 import { JetwayError } from "../../protocol/errors.ts";
 import { NAMESPACE_LABEL, TASK_LABEL, VOLUME_LABEL, safeName } from "../names.ts";
 import { mountPath, stdinBytes, validateTask, workingDir } from "../task.ts";
-import type { Container, Driver, Task, Volume } from "../types.ts";
+import type { Container, Driver, DriverFeatures, Task, Volume } from "../types.ts";
 import { engineMessage, statusCode } from "./client.ts";
 import { DockerContainer } from "./container.ts";
 import { ensureImage } from "./image.ts";
@@ -24,6 +24,8 @@ export interface DockerDriverConfig {
   volumes: VolumeMode;
   /** the namespace's folder for host volumes (volumes=host) */
   hostDir: string;
+  /** the engine runs on this host, so host folders can be bind-mounted (Task.binds); default true */
+  localEngine?: boolean;
 }
 
 class DockerVolume implements Volume {
@@ -56,6 +58,7 @@ class DockerVolume implements Volume {
 export class DockerDriver implements Driver {
   readonly name = "docker";
   readonly namespace: string;
+  readonly features: DriverFeatures;
   readonly #docker: Docker;
   readonly #volumes: VolumeMode;
   readonly #hostDir: string;
@@ -69,11 +72,12 @@ export class DockerDriver implements Driver {
     this.#docker = config.docker;
     this.#volumes = config.volumes;
     this.#hostDir = config.hostDir;
+    this.features = { hostBinds: config.localEngine ?? true };
   }
 
   async runContainer(task: Task): Promise<Container> {
     this.#assertOpen();
-    validateTask(task, this.name);
+    validateTask(task, this.name, this.features);
     let started = this.#containers.get(task.id);
     if (started === undefined) {
       started = this.#start(task);
@@ -278,6 +282,10 @@ export class DockerDriver implements Driver {
         }
         mounts.push({ Type: "volume", Source: source, Target: target, ReadOnly: readOnly });
       }
+    }
+    for (const bind of task.binds ?? []) {
+      if (!(await isDirectory(bind.hostPath))) throw fail(`bind source ${bind.hostPath} is not a folder on this host`);
+      mounts.push({ Type: "bind", Source: bind.hostPath, Target: mountPath(task, bind), ReadOnly: true });
     }
     return mounts;
   }

@@ -39,12 +39,15 @@ export const dockerDriver: DriverFactory = {
     }
     const namespace = validateNamespace(options.namespace);
     const docker = dockerClient(params.host);
-    await ping(docker, params.host ?? process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock");
+    const engine = params.host ?? process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+    await ping(docker, engine);
     return new DockerDriver({
       namespace,
       docker,
       volumes: params.volumes ?? "named",
       hostDir: join(params.root ?? defaultDockerRoot(), namespace),
+      // an engine over tcp may sit on another machine, where this host's folders do not exist
+      localEngine: engine.startsWith("unix://"),
     });
   },
 };

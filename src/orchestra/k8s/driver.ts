@@ -9,7 +9,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { JetwayError } from "../../protocol/errors.ts";
 import { NAMESPACE_LABEL } from "../names.ts";
 import { stdinBytes, validateTask } from "../task.ts";
-import type { Container, Driver, Task, Volume } from "../types.ts";
+import type { Container, Driver, DriverFeatures, Task, Volume } from "../types.ts";
 import type { OnceWarner } from "../warnings.ts";
 import { K8sApi } from "./api.ts";
 import { K8sContainer } from "./container.ts";
@@ -35,6 +35,7 @@ export interface K8sDriverOptions {
 export class K8sDriver implements Driver {
   readonly name = "k8s";
   readonly namespace: string;
+  readonly features: DriverFeatures = { pods: true };
   readonly #ctx: K8sContext;
   /** one start per task id, so concurrent runContainer calls share one pod and one stdin delivery */
   readonly #containers = new Map<string, Promise<K8sContainer>>();
@@ -62,7 +63,7 @@ export class K8sDriver implements Driver {
   }
 
   async runContainer(task: Task): Promise<Container> {
-    validateTask(task, "k8s");
+    validateTask(task, "k8s", this.features);
     this.#checkOpen();
     let started = this.#containers.get(task.id);
     if (!started) {
@@ -163,9 +164,10 @@ export class K8sDriver implements Driver {
     let created = false;
     if (!pod) {
       const manifest = podManifest(task, this.namespace, this.#ctx.params.storage);
+      const volumes = claimedVolumes(task);
       if (this.#ctx.params.storage === "pvc") {
-        await Promise.all([...new Set((task.mounts ?? []).map((m) => m.volume))].map((v) => this.#claim(v, undefined)));
-      } else if ((task.mounts ?? []).length > 0) {
+        await Promise.all(volumes.map((v) => this.#claim(v, undefined)));
+      } else if (volumes.length > 0) {
         this.#warnEmptyDir();
       }
       created = (await api.createPod(manifest)) !== undefined;
@@ -267,6 +269,13 @@ export class K8sDriver implements Driver {
       );
     }
   }
+}
+
+/** The driver volumes a task's pod mounts (its own and its init containers'); scratch volumes are the pod's own. */
+function claimedVolumes(task: Task): string[] {
+  const scratch = new Set(task.scratchVolumes ?? []);
+  const mounts = [...(task.mounts ?? []), ...(task.initContainers ?? []).flatMap((c) => c.mounts ?? [])];
+  return [...new Set(mounts.map((m) => m.volume))].filter((v) => !scratch.has(v));
 }
 
 function message(e: unknown): string {

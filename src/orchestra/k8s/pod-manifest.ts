@@ -16,12 +16,15 @@
  *   that much CPU time (CFS quota), where Concourse's shares only weigh it.
  * - mounts -> one pod volume per distinct volume: a PersistentVolumeClaim, or an
  *   emptyDir when the driver runs with storage=emptyDir.
+ * - initContainers -> `initContainers`, in order, with the task's working dir;
+ *   scratchVolumes -> emptyDir volumes whatever the storage, shared by the
+ *   init containers and the task (how the resource executor hands a pod files).
  */
 import { posix } from "node:path";
-import type { V1Pod, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type { V1Container, V1Pod, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import { JetwayError } from "../../protocol/errors.ts";
 import { mountPath, stdinBytes, workingDir } from "../task.ts";
-import type { Task } from "../types.ts";
+import type { Task, TaskMount } from "../types.ts";
 import { CONTAINER_NAME, TASK_ID_ANNOTATION, claimName, podLabels, podName } from "./names.ts";
 import { NAMESPACE_LABEL } from "../names.ts";
 
@@ -29,21 +32,36 @@ export type Storage = "pvc" | "emptyDir";
 
 export function podManifest(task: Task, namespace: string, storage: Storage): V1Pod {
   const volumes: V1Volume[] = [];
-  const volumeMounts: V1VolumeMount[] = [];
   const podVolumeOf = new Map<string, string>();
-  for (const mount of task.mounts ?? []) {
-    let podVolume = podVolumeOf.get(mount.volume);
-    if (podVolume === undefined) {
-      podVolume = `volume-${podVolumeOf.size}`;
-      podVolumeOf.set(mount.volume, podVolume);
-      volumes.push(
-        storage === "pvc"
-          ? { name: podVolume, persistentVolumeClaim: { claimName: claimName(namespace, mount.volume) } }
-          : { name: podVolume, emptyDir: {} },
-      );
+  const scratch = new Set(task.scratchVolumes ?? []);
+  const mountsOf = (mounts: readonly TaskMount[] | undefined): V1VolumeMount[] =>
+    (mounts ?? []).map((mount) => {
+      let podVolume = podVolumeOf.get(mount.volume);
+      if (podVolume === undefined) {
+        podVolume = `volume-${podVolumeOf.size}`;
+        podVolumeOf.set(mount.volume, podVolume);
+        volumes.push(
+          storage === "pvc" && !scratch.has(mount.volume)
+            ? { name: podVolume, persistentVolumeClaim: { claimName: claimName(namespace, mount.volume) } }
+            : { name: podVolume, emptyDir: {} },
+        );
+      }
+      return { name: podVolume, mountPath: mountPath(task, mount), ...(mount.readOnly ? { readOnly: true } : {}) };
+    });
+  const initContainers: V1Container[] = (task.initContainers ?? []).map((init) => {
+    if (init.name === CONTAINER_NAME) {
+      throw new JetwayError("INVALID_CONFIG", `k8s driver: task ${JSON.stringify(task.id)}: init container name ${JSON.stringify(init.name)} is the task's own`);
     }
-    volumeMounts.push({ name: podVolume, mountPath: mountPath(task, mount), ...(mount.readOnly ? { readOnly: true } : {}) });
-  }
+    const initMounts = mountsOf(init.mounts);
+    return {
+      name: init.name,
+      image: init.image,
+      command: init.command,
+      workingDir: posix.normalize(workingDir(task)),
+      ...(initMounts.length > 0 ? { volumeMounts: initMounts } : {}),
+    };
+  });
+  const volumeMounts = mountsOf(task.mounts);
   const securityContext = securityContextOf(task);
   const limits = limitsOf(task);
   const stdin = stdinBytes(task);
@@ -59,6 +77,7 @@ export function podManifest(task: Task, namespace: string, storage: Storage): V1
       restartPolicy: "Never",
       automountServiceAccountToken: false,
       enableServiceLinks: false,
+      ...(initContainers.length > 0 ? { initContainers } : {}),
       containers: [
         {
           name: CONTAINER_NAME,

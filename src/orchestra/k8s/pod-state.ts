@@ -29,6 +29,8 @@ const START_FAILURES = new Set(["StartError", "ContainerCannotRun"]);
 
 export function podState(pod: V1Pod): PodState {
   const status = pod.status;
+  const initFailure = initContainerFailure(pod);
+  if (initFailure !== undefined) return { kind: "failed", message: initFailure };
   const container = status?.containerStatuses?.find((c) => c.name === CONTAINER_NAME);
   const image = pod.spec?.containers.find((c) => c.name === CONTAINER_NAME)?.image ?? "";
   const terminated = container?.state?.terminated;
@@ -54,4 +56,20 @@ export function podState(pod: V1Pod): PodState {
   const unscheduled = status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
   if (unscheduled) return { kind: "pending", detail: `not scheduled (${unscheduled.reason ?? "no reason"}): ${unscheduled.message ?? ""}`.trim() };
   return { kind: "pending", detail: `phase ${status?.phase ?? "unknown"}` };
+}
+
+/** Under restartPolicy Never, an init container that failed or cannot be pulled keeps the task from ever starting. */
+function initContainerFailure(pod: V1Pod): string | undefined {
+  for (const init of pod.status?.initContainerStatuses ?? []) {
+    const terminated = init.state?.terminated;
+    if (terminated && terminated.exitCode !== 0) {
+      const why = terminated.reason !== undefined && START_FAILURES.has(terminated.reason) ? `could not be started (${terminated.reason})` : `exited ${terminated.exitCode}`;
+      return `init container ${init.name} ${why}${terminated.message ? `: ${terminated.message}` : ""}`;
+    }
+    const waiting = init.state?.waiting;
+    if (waiting?.reason !== undefined && (IMAGE_FAILURES.has(waiting.reason) || CREATE_FAILURES.has(waiting.reason))) {
+      return `init container ${init.name} cannot run (${waiting.reason}): ${waiting.message ?? "no message"}`;
+    }
+  }
+  return undefined;
 }

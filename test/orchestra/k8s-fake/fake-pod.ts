@@ -12,11 +12,15 @@
  * ImagePullBackOff for an unknown image, Running, then Succeeded or Failed with
  * the exit code; a program that cannot be executed ends as containerd reports it
  * (terminated, reason StartError, exit code 128).
+ *
+ * Init containers run first, one at a time, in the same folder (their output is
+ * dropped: the driver never reads it); one that fails leaves the pod Failed with
+ * the task's container waiting in PodInitializing, as under restartPolicy Never.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import type { PodBody } from "./schemas.ts";
@@ -58,6 +62,7 @@ export class FakePod extends EventEmitter {
   #phase: "Pending" | "Running" | "Succeeded" | "Failed" = "Pending";
   #scheduled: { ok: true } | { ok: false; message: string } | undefined;
   #state: ContainerState | undefined;
+  #initStates: { name: string; image: string; state: ContainerState }[] = [];
   #startedAt: string | undefined;
   #process: ChildProcess | undefined;
   #stdinOpen = false;
@@ -132,6 +137,19 @@ export class FakePod extends EventEmitter {
             ]
           : [],
         ...(this.#startedAt ? { startTime: this.#startedAt } : {}),
+        ...(this.#initStates.length > 0
+          ? {
+              initContainerStatuses: this.#initStates.map(({ name, image, state }) => ({
+                name,
+                image,
+                imageID: "",
+                ready: "terminated" in state && state.terminated.exitCode === 0,
+                restartCount: 0,
+                started: "running" in state,
+                state,
+              })),
+            }
+          : {}),
         ...(this.#state
           ? {
               containerStatuses: [
@@ -236,6 +254,63 @@ export class FakePod extends EventEmitter {
   }
 
   #pull(): void {
+    const inits = this.body.spec.initContainers ?? [];
+    if (inits.length > 0) {
+      this.#state = { waiting: { reason: "PodInitializing" } };
+      this.#initStates = inits.map((c) => ({ name: c.name, image: c.image, state: { waiting: { reason: "PodInitializing" } } }));
+      this.#touch();
+      void this.#runInits().then((ok) => {
+        if (ok && !this.#removed) this.#pullTask();
+      });
+      return;
+    }
+    this.#pullTask();
+  }
+
+  /** Each init container to its end; false when one could not run or failed (the pod is then Failed). */
+  async #runInits(): Promise<boolean> {
+    for (const [index, init] of (this.body.spec.initContainers ?? []).entries()) {
+      const entry = this.#initStates[index]!;
+      const imageEnv = this.#host.imageEnv(init.image);
+      if (imageEnv === undefined) {
+        entry.state = { waiting: { reason: "ErrImagePull", message: `failed to pull and unpack image "${init.image}": not found` } };
+        this.#touch();
+        return false;
+      }
+      const cwd = this.#prepareFilesystem(init);
+      const env: Record<string, string> = { ...imageEnv, HOSTNAME: this.name };
+      for (const { name, value } of init.env ?? []) env[name] = value;
+      const startedAt = new Date().toISOString();
+      entry.state = { running: { startedAt } };
+      this.#touch();
+      const [program = "", ...args] = init.command;
+      const exitCode = await new Promise<number>((resolve) => {
+        const child = spawn(program, args, { cwd, env, detached: true, stdio: "ignore" });
+        this.#process = child;
+        child.on("error", () => resolve(128));
+        child.on("close", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+      });
+      this.#process = undefined;
+      if (this.#removed) return false;
+      if (this.#deletion && exitCode === 0) {
+        this.#remove();
+        return false;
+      }
+      entry.state = { terminated: { exitCode, reason: exitCode === 0 ? "Completed" : "Error", startedAt, finishedAt: new Date().toISOString() } };
+      this.#touch();
+      if (exitCode !== 0) {
+        this.#phase = "Failed";
+        this.#ended = true;
+        this.#touch();
+        this.emit("ended");
+        if (this.#deletion) this.#remove();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #pullTask(): void {
     const image = this.container.image;
     const imageEnv = this.#host.imageEnv(image);
     if (imageEnv === undefined) {
@@ -255,8 +330,12 @@ export class FakePod extends EventEmitter {
     this.#run(imageEnv);
   }
 
-  #run(imageEnv: Record<string, string>): void {
-    const container = this.container;
+  /**
+   * The folder standing for `container`'s root filesystem, its mounts in place, and
+   * its working dir there. Containers of a pod share the folder; a mount point an
+   * earlier container made stays.
+   */
+  #prepareFilesystem(container: PodBody["spec"]["containers"][number]): string {
     const rootfs = join(this.#host.dir, "rootfs");
     mkdirSync(rootfs, { recursive: true });
     const volumeDirs = new Map<string, string>();
@@ -274,11 +353,18 @@ export class FakePod extends EventEmitter {
     const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => a.mountPath.split("/").length - b.mountPath.split("/").length);
     for (const mount of mounts) {
       const at = join(rootfs, mount.mountPath);
+      if (existsSync(at)) continue;
       mkdirSync(dirname(at), { recursive: true });
       symlinkSync(volumeDirs.get(mount.name) ?? join(this.#host.dir, "lost", mount.name), at);
     }
     const cwd = join(rootfs, container.workingDir ?? "/");
     mkdirSync(cwd, { recursive: true });
+    return cwd;
+  }
+
+  #run(imageEnv: Record<string, string>): void {
+    const container = this.container;
+    const cwd = this.#prepareFilesystem(container);
 
     const env: Record<string, string> = { ...imageEnv, HOSTNAME: this.name };
     for (const { name, value } of container.env ?? []) env[name] = value;

@@ -50,6 +50,7 @@ export const podBody = z.strictObject({
     restartPolicy: z.literal("Never"),
     automountServiceAccountToken: z.boolean().optional(),
     enableServiceLinks: z.boolean().optional(),
+    initContainers: z.array(container).optional(),
     containers: z.array(container).length(1),
     volumes: z.array(volume).optional(),
   }),
