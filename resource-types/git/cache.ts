@@ -24,6 +24,10 @@ import { hostname, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import git from "isomorphic-git";
 import { JetwayError, isJetwayError } from "../../src/protocol/errors.ts";
+import { fetchPack } from "./fetch-pack.ts";
+import { writePackedRefs } from "./git-dir.ts";
+import { ObjectDb } from "./odb.ts";
+import { fetchRefAdvertisement } from "./ref-advertisement.ts";
 import type { Remote } from "./transport/index.ts";
 import { redactUri } from "./transport/url.ts";
 
@@ -122,18 +126,7 @@ async function refresh(gitdir: string, remote: Remote): Promise<{ refs: Advertis
     await unlink(join(gitdir, SNAPSHOT)).catch(() => {});
     const heads = refs.filter((r) => r.ref.startsWith("refs/heads/") || r.ref.startsWith("refs/tags/"));
     if (heads.length > 0) {
-      await git.fetch({
-        fs,
-        http: remote.http,
-        gitdir,
-        url: remote.url,
-        remote: "origin",
-        singleBranch: false,
-        tags: true,
-        prune: true,
-        pruneTags: true,
-        ...(remote.onAuth ? { onAuth: remote.onAuth } : {}),
-      });
+      await mirror(gitdir, remote, heads);
     } else {
       await clearRefs(gitdir);
     }
@@ -174,20 +167,52 @@ export async function listRemote(remote: Remote): Promise<AdvertisedRef[]> {
 }
 
 async function matches(gitdir: string, expected: AdvertisedRef[]): Promise<boolean> {
-  const local = new Map<string, string>();
-  for (const prefix of ["refs/heads", "refs/tags"]) {
-    for (const name of await git.listRefs({ fs, gitdir, filepath: prefix })) {
-      local.set(`${prefix}/${name}`, await git.resolveRef({ fs, gitdir, ref: `${prefix}/${name}`, depth: 1 }));
-    }
-  }
+  const local = await localRefs(gitdir);
   if (local.size !== expected.length) return false;
   return expected.every((r) => local.get(r.ref) === r.oid);
 }
 
-async function clearRefs(gitdir: string): Promise<void> {
+/**
+ * Brings the cache to the remote's heads and tags: one upload-pack round that
+ * wants exactly the advertised tips (tag objects, never their peeled commits:
+ * a protocol-v0 server such as git-upload-pack over ssh refuses wants that are
+ * not ref tips), then the refs rewritten, pruning what the remote dropped.
+ */
+async function mirror(gitdir: string, remote: Remote, heads: AdvertisedRef[]): Promise<void> {
+  const db = new ObjectDb(fs, gitdir);
+  const wants = [...new Set(heads.map((r) => r.oid))].filter((oid) => db.read(oid) === undefined);
+  if (wants.length > 0) {
+    const haves = [...new Set((await localRefs(gitdir)).values())].filter((oid) => db.read(oid) !== undefined);
+    const ad = await fetchRefAdvertisement(remote);
+    await fetchPack(remote, gitdir, ad.capabilities, { wants, haves }, {
+      externalBase: (oid) => {
+        const o = db.read(oid);
+        return o ? { type: o.type, data: o.content } : undefined;
+      },
+    });
+  }
+  await clearRefs(gitdir);
+  writePackedRefs(gitdir, new Map(heads.map((r) => [r.ref, { oid: r.oid, ...(r.peeled !== undefined && { peeled: r.peeled }) }])));
+}
+
+async function localRefs(gitdir: string): Promise<Map<string, string>> {
+  const local = new Map<string, string>();
   for (const prefix of ["refs/heads", "refs/tags"]) {
-    const names = await git.listRefs({ fs, gitdir, filepath: prefix });
-    for (const name of names) await git.deleteRef({ fs, gitdir, ref: `${prefix}/${name}` });
+    for (const name of await git.listRefs({ fs, gitdir, filepath: prefix })) {
+      // isomorphic-git lists packed-refs' peeled lines as "<tag>^{}"
+      if (name.endsWith("^{}")) continue;
+      local.set(`${prefix}/${name}`, await git.resolveRef({ fs, gitdir, ref: `${prefix}/${name}`, depth: 1 }));
+    }
+  }
+  return local;
+}
+
+async function clearRefs(gitdir: string): Promise<void> {
+  // the cache holds nothing but heads and tags, loose or packed
+  await rm(join(gitdir, "packed-refs"), { force: true });
+  for (const prefix of ["refs/heads", "refs/tags"]) {
+    await rm(join(gitdir, prefix), { recursive: true, force: true });
+    await mkdir(join(gitdir, prefix), { recursive: true });
   }
 }
 

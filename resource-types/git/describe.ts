@@ -232,6 +232,8 @@ async function describeCommit(repo: GitRepo, head: string, names: Map<string, Na
     return text + tail + (suffix ?? "");
   }
   if (o.candidates === 0) die(`no tag exactly matches '${head}'`);
+  // nothing to find: the walk below would read every commit (the whole history, in `in`) and end here too
+  if (names.size === 0 && o.always) return (await abbrev(head)) + (suffix ?? "");
 
   const nodes = new Map<string, Node>();
   const node = async (oid: string): Promise<Node> => {

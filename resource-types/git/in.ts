@@ -1,7 +1,10 @@
 /**
  * in: clone the branch at the requested ref into the destination, check it
  * out, and write upstream's metadata files under .git/ (reference §1 in).
- * Clones go through the same transports as check, with no git binary.
+ * Clones go through the same transports as check, with no git binary: our
+ * own fetch (clone.ts, fetch-pack.ts), pack indexing (pack-indexer.ts) and
+ * checkout (checkout.ts); isomorphic-git writes config entries and does
+ * sparse checkouts.
  */
 import fs from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -9,67 +12,61 @@ import { join } from "node:path";
 import git from "isomorphic-git";
 import { JetwayError } from "../../src/protocol/errors.ts";
 import type { DirectoryContext, InOutResponse } from "../../src/protocol/types.ts";
+import { checkoutTree } from "./checkout.ts";
+import { cloneBranch, deepenBranch, fetchExtraBranch } from "./clone.ts";
 import type { GitInRequest } from "./decode.ts";
+import { deleteTags, writeLooseRef } from "./git-dir.ts";
 import { inFiles } from "./in-files.ts";
 import { treeUsesLfs } from "./lfs.ts";
 import { gitMetadata, onelineSummary, type GitMetadataField } from "./metadata.ts";
 import { remoteOptions } from "./remote-options.ts";
 import { GitRepo } from "./repo.ts";
 import { openRemote, type Remote } from "./transport/index.ts";
-import { unsupported, unsupportedLfs } from "./unsupported.ts";
+import { ObjectStore, type GitObject } from "./transport/object-store.ts";
+import { updateSubmodules } from "./submodules.ts";
+import { unsupportedLfs } from "./unsupported.ts";
 
 /** Upstream's deepening helper gives up doubling at this total depth and unshallows. */
 const DEEPEN_LIMIT = 127;
+/** "deepen" to this depth is a whole history (what isomorphic-git sent for an unshallow) */
+const UNSHALLOW_DEPTH = 2 ** 30;
 
 export async function get(request: GitInRequest, ctx: DirectoryContext): Promise<InOutResponse> {
   const { config } = request;
   const dir = ctx.dir;
   const remote = await openRemote(config.uri, remoteOptions(request.source, ctx));
   try {
-    const auth = remote.onAuth ? { onAuth: remote.onAuth } : {};
-    const branch = config.versionBranch || config.branch;
-    await git.clone({
-      fs,
-      http: remote.http,
-      dir,
-      url: remote.url,
-      ...(branch !== "" && { ref: branch }),
-      singleBranch: true,
-      noCheckout: true,
-      ...(config.depth > 0 && { depth: config.depth }),
-      noTags: config.tags === "no-tags",
-      ...auth,
+    const gitdir = join(dir, ".git");
+    // git clone follows the tags that point into what it fetched; jetway fetches
+    // every tag of the remote, which only `git tag` shows (docs/architecture.md)
+    const { branch } = await cloneBranch(remote, dir, {
+      branch: config.versionBranch || config.branch,
+      depth: config.depth,
+      tags: config.tags !== "no-tags",
+      signal: ctx.signal,
     });
-    // git clone follows the tags that point into what it fetched. isomorphic-git
-    // fetches tags only in a fetch of every branch, so that fetch is made and the
-    // other branches' remote refs are dropped again; the clone may then hold tags
-    // (and their objects) from outside the branch, which only `git tag` shows
-    if (config.tags !== "no-tags") {
-      await git.fetch({ fs, http: remote.http, dir, url: remote.url, singleBranch: false, tags: true, ...(config.depth > 0 && { depth: config.depth }), ...auth });
-      const tracked = branch !== "" ? branch : await currentBranch(dir);
-      for (const name of await git.listBranches({ fs, dir, remote: "origin" })) {
-        if (name !== tracked) await git.deleteRef({ fs, dir, ref: `refs/remotes/origin/${name}` });
-      }
-    }
-    // the synthetic transport URL means nothing outside this process
-    await git.setConfig({ fs, dir, path: "remote.origin.url", value: remote.uri });
     for (const entry of config.gitConfig) await git.setConfig({ fs, dir, path: entry.name, value: entry.value });
 
-    const head = await resolveWanted(remote, dir, config.ref, config.depth, auth, ctx);
-    const repo = new GitRepo(join(dir, ".git"));
+    const head = await resolveWanted(remote, dir, branch, config.ref, config.depth, ctx);
+    const repo = new GitRepo(gitdir);
     const commit = await repo.readCommit(head);
     if (!config.disableGitLfs && (await treeUsesLfs(repo, commit.tree))) throw unsupportedLfs();
-    await git.checkout({
-      fs,
-      dir,
-      ref: head,
-      force: true,
-      ...(config.sparsePaths !== null && { filepaths: config.sparsePaths }),
-    });
-    if (config.submodules !== "none" && fs.existsSync(join(dir, ".gitmodules"))) throw unsupported("params.submodules (a repository with submodules)");
+    if (config.sparsePaths !== null) {
+      await git.checkout({ fs, dir, ref: head, force: true, filepaths: config.sparsePaths });
+    } else {
+      const store = new ObjectStore(join(gitdir, "objects"));
+      try {
+        checkoutTree((oid) => readOrUndefined(store, oid), commit.tree, dir, gitdir);
+      } finally {
+        store.close();
+      }
+      // `git checkout -f <ref>` leaves HEAD detached at the commit
+      writeLooseRef(gitdir, "HEAD", head);
+    }
+    await updateSubmodules(request, ctx);
 
     ctx.logger.log(await onelineSummary(repo, head));
-    for (const extra of config.fetch) await fetchBranch(remote, dir, extra, auth);
+    for (const extra of config.fetch) await fetchExtraBranch(remote, dir, extra, ctx.signal);
 
     const returnRef = config.ref === "HEAD" ? head : config.ref;
     const metadata: GitMetadataField[] = await gitMetadata(repo, head, remote.uri);
@@ -83,9 +80,7 @@ export async function get(request: GitInRequest, ctx: DirectoryContext): Promise
     for (const line of written.stderr) ctx.logger.log(line);
     for (const [name, content] of written.files) await writeFile(join(dir, ".git", name), content);
 
-    if (config.cleanTags) {
-      for (const tag of await git.listTags({ fs, dir })) await git.deleteRef({ fs, dir, ref: `refs/tags/${tag}` });
-    }
+    if (config.cleanTags) deleteTags(gitdir);
     return { version: { ref: returnRef }, metadata };
   } finally {
     await remote.close();
@@ -96,12 +91,12 @@ export async function get(request: GitInRequest, ctx: DirectoryContext): Promise
  * The commit to check out: HEAD, a sha or a tag name. A shallow clone is
  * deepened, doubling each time, until the ref turns up, as upstream's helper does.
  */
-async function resolveWanted(remote: Remote, dir: string, ref: string, depth: number, auth: object, ctx: DirectoryContext): Promise<string> {
+async function resolveWanted(remote: Remote, dir: string, branch: string, ref: string, depth: number, ctx: DirectoryContext): Promise<string> {
   // a fresh GitRepo each time: a deepening fetch adds packs and shallow boundaries
   const resolve = async () => {
     const repo = new GitRepo(join(dir, ".git"));
     let oid = await repo.resolveRef(ref);
-    if (oid === undefined) oid = await git.expandOid({ fs, dir, oid: ref }).catch(() => undefined);
+    if (oid === undefined && /^[0-9a-fA-F]{4,40}$/.test(ref)) oid = await repo.expandOid(ref);
     // an annotated tag names a tag object: the commit is what it peels to
     return oid === undefined ? undefined : await repo.peelToCommit(oid);
   };
@@ -110,12 +105,12 @@ async function resolveWanted(remote: Remote, dir: string, ref: string, depth: nu
   while (found === undefined && depth > 0) {
     if (total >= DEEPEN_LIMIT) {
       ctx.logger.log("Reached max depth of the shallow clone, unshallowing...");
-      await git.fetch({ fs, http: remote.http, dir, url: remote.url, singleBranch: true, depth: 2 ** 30, ...auth });
+      await deepenBranch(remote, dir, branch, UNSHALLOW_DEPTH, false, ctx.signal);
       found = await resolve();
       break;
     }
     ctx.logger.log(`Could not find ref ${ref} in a shallow clone of depth ${total}, deepening by ${total}...`);
-    await git.fetch({ fs, http: remote.http, dir, url: remote.url, singleBranch: true, depth: total, relative: true, ...auth });
+    await deepenBranch(remote, dir, branch, total, true, ctx.signal);
     total *= 2;
     found = await resolve();
   }
@@ -125,13 +120,11 @@ async function resolveWanted(remote: Remote, dir: string, ref: string, depth: nu
   return found;
 }
 
-/** params.fetch: another branch, kept as a local branch of the same name. */
-async function fetchBranch(remote: Remote, dir: string, branch: string, auth: object): Promise<void> {
-  const { fetchHead } = await git.fetch({ fs, http: remote.http, dir, url: remote.url, ref: branch, singleBranch: true, ...auth });
-  if (fetchHead === null) throw new JetwayError("OPERATION_FAILED", `fatal: couldn't find remote ref ${branch}`, { exitCode: 128 });
-  await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: fetchHead, force: true });
-}
-
-async function currentBranch(dir: string): Promise<string | undefined> {
-  return (await git.currentBranch({ fs, dir, fullname: false })) ?? undefined;
+function readOrUndefined(store: ObjectStore, oid: string): GitObject | undefined {
+  try {
+    return store.read(oid);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "NotFoundError") return undefined;
+    throw e;
+  }
 }

@@ -10,6 +10,7 @@ import { encodeResponse } from "./encode.ts";
 import { get } from "./in.ts";
 import { put } from "./out.ts";
 import { getParamsSchema, putParamsSchema, sourceSchema, versionSchema } from "./schema.ts";
+import { validateSource, validateParams } from "./validate.ts";
 
 export const gitType: ResourceType = {
   name: "git",
@@ -22,6 +23,7 @@ export const gitType: ResourceType = {
   in: get,
   out: put,
   encodeResponse,
+  validateSource, validateParams,
 };
 
 export default gitType;

@@ -8,6 +8,7 @@
 import type * as fsModule from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
+import { ShortInput, ZlibStreams } from "./zlib-streams.ts";
 
 export interface RawObject {
   type: "commit" | "tree" | "blob" | "tag";
@@ -16,8 +17,16 @@ export interface RawObject {
 
 const TYPES = ["", "commit", "tree", "blob", "tag", "", "ofs_delta", "ref_delta"] as const;
 const BASE_CACHE_ENTRIES = 512;
-/** packs up to this size are read into memory whole: one read instead of one per object */
+/** packs up to this size are read into memory whole once a walk is under way: one read instead of one per object */
 const WHOLE_PACK_LIMIT = 512 << 20;
+/**
+ * Until then, reads go through one window of this size: a check of an
+ * unchanged remote reads a commit or two, not the whole pack.
+ */
+const WINDOW = 64 << 10;
+const WINDOW_READS_BEFORE_WHOLE = 8;
+/** longest entry header: type and size varint, then an ofs-delta offset or a 20-byte base id */
+const MAX_HEADER = 32;
 
 class Pack {
   readonly path: string;
@@ -26,8 +35,8 @@ class Pack {
   private readonly namesAt: number;
   private readonly offsetsAt: number;
   private readonly largeAt: number;
-  /** entry offsets in pack order, to know where each entry's data ends */
-  private sortedOffsets?: Float64Array;
+  private window?: { start: number; buf: Buffer };
+  private windowReads = 0;
   private readonly packSize: number;
   private readonly fs: typeof fsModule;
   private whole?: Buffer;
@@ -81,40 +90,36 @@ class Pack {
     return this.idx.readUInt32BE(at) * 2 ** 32 + this.idx.readUInt32BE(at + 4);
   }
 
-  /** The bytes of the entry starting at `offset`. */
-  entry(offset: number): Buffer {
-    const end = this.end(offset);
-    if (this.packSize <= WHOLE_PACK_LIMIT) {
-      this.whole ??= this.fs.readFileSync(this.path);
-      return this.whole.subarray(offset, end);
+  /**
+   * Pack bytes from `offset`, at least `min` of them unless the pack ends
+   * first: `buf[at..end)`. A zlib stream ends itself, so entries need no
+   * table of where each one stops.
+   */
+  view(offset: number, min: number): { buf: Buffer; at: number; end: number } {
+    const limit = this.packSize - 20;
+    const want = Math.min(limit, offset + min);
+    if (this.whole) return { buf: this.whole, at: offset, end: limit };
+    const w = this.window;
+    if (w && offset >= w.start && want <= w.start + w.buf.length) return { buf: w.buf, at: offset - w.start, end: w.buf.length };
+    if (++this.windowReads > WINDOW_READS_BEFORE_WHOLE && this.packSize <= WHOLE_PACK_LIMIT) {
+      this.whole = this.fs.readFileSync(this.path);
+      return { buf: this.whole, at: offset, end: limit };
     }
+    const buf = Buffer.allocUnsafe(Math.min(limit, Math.max(want, offset + WINDOW)) - offset);
     // no descriptor is kept open: a repository object may simply be dropped
-    const buf = Buffer.allocUnsafe(end - offset);
     const fd = this.fs.openSync(this.path, "r");
     try {
-      this.fs.readSync(fd, buf, 0, buf.length, offset);
+      let got = 0;
+      while (got < buf.length) {
+        const n = this.fs.readSync(fd, buf, got, buf.length - got, offset + got);
+        if (n === 0) throw new Error(`${this.path} is truncated`);
+        got += n;
+      }
     } finally {
       this.fs.closeSync(fd);
     }
-    return buf;
-  }
-
-  /** Where the entry starting at `offset` ends (the next entry, or the trailing checksum). */
-  end(offset: number): number {
-    if (!this.sortedOffsets) {
-      const all = new Float64Array(this.count);
-      for (let i = 0; i < this.count; i++) all[i] = this.offset(i);
-      this.sortedOffsets = all.sort();
-    }
-    const s = this.sortedOffsets;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid]! <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < s.length ? s[lo]! : this.packSize - 20;
+    this.window = { start: offset, buf };
+    return { buf, at: 0, end: buf.length };
   }
 }
 
@@ -124,6 +129,8 @@ export class ObjectDb {
   private packs?: Pack[];
   private packNames: string[] = [];
   private readonly bases = new Map<string, RawObject>();
+  /** inflateSync costs ~13 us of set-up per call; a history walk inflates thousands of objects */
+  private readonly zlib = new ZlibStreams();
 
   constructor(fs: typeof fsModule, gitdir: string) {
     this.fs = fs;
@@ -184,11 +191,31 @@ export class ObjectDb {
     const key = `${pack.path}:${offset}`;
     const hit = this.bases.get(key);
     if (hit) return hit;
-    const entry = pack.entry(offset);
-    let p = 0;
+    const head = pack.view(offset, MAX_HEADER);
+    const entry = head.buf;
+    let p = head.at;
     let c = entry[p++]!;
     const type = TYPES[(c >> 4) & 7];
-    while (c & 0x80) c = entry[p++]!;
+    let size = c & 15;
+    let shift = 4;
+    while (c & 0x80) {
+      c = entry[p++]!;
+      size += (c & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    const inflate = (from: number): Buffer => {
+      const skip = from - head.at;
+      // deflate's worst case is a little over its input; a stream that runs longer is read again whole
+      for (const min of [skip + size + (size >> 3) + 64, Infinity]) {
+        const v = pack.view(offset, min);
+        try {
+          return this.zlib.inflate(v.buf, v.at + skip, v.end, size).data;
+        } catch (e) {
+          if (!(e instanceof ShortInput) || min === Infinity) throw e;
+        }
+      }
+      throw new Error("unreachable");
+    };
     let result: RawObject;
     if (type === "ofs_delta") {
       c = entry[p++]!;
@@ -197,15 +224,17 @@ export class ObjectDb {
         c = entry[p++]!;
         back = (back + 1) * 128 + (c & 0x7f);
       }
+      const dataAt = p;
       const base = this.readPacked(pack, offset - back);
-      result = { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(p))) };
+      result = { type: base.type, content: applyDelta(base.content, inflate(dataAt)) };
     } else if (type === "ref_delta") {
       const baseOid = entry.toString("hex", p, p + 20);
+      const dataAt = p + 20;
       const base = this.read(baseOid);
       if (!base) throw new Error(`missing delta base ${baseOid}`);
-      result = { type: base.type, content: applyDelta(base.content, inflateSync(entry.subarray(p + 20))) };
+      result = { type: base.type, content: applyDelta(base.content, inflate(dataAt)) };
     } else if (type === "commit" || type === "tree" || type === "blob" || type === "tag") {
-      result = { type, content: inflateSync(entry.subarray(p)) };
+      result = { type, content: inflate(p) };
     } else throw new Error(`bad pack entry at ${offset}`);
     this.remember(key, result);
     if (oid) this.remember(oid, result);

@@ -12,7 +12,7 @@ import { validateSource } from "./source.ts";
 import { walkMatchingPaths } from "./walk.ts";
 
 export async function check(request: CheckRequest<S3Source, S3Version>, ctx: OperationContext): Promise<CheckResponse<S3Version>> {
-  const access = await createS3(request.source);
+  const access = await createS3(request.source, ctx.env);
   validateSource(request.source);
   try {
     return request.source.regexp !== ""

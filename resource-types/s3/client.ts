@@ -5,9 +5,11 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { rootCertificates } from "node:tls";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { operationCredentialChain, type OperationEnv } from "./credential-chain.ts";
 import type { S3Source } from "./decode.ts";
 import { fatal } from "./errors.ts";
-import { describeS3Error } from "./s3-error.ts";
+import { noteSocketAddresses } from "./net-error.ts";
+import { describeS3Error, noteFailedRequest } from "./s3-error.ts";
 
 /**
  * One configured client per operation, built as upstream's NewAwsConfig and
@@ -88,6 +90,17 @@ function extraCertificates(bundle: string): string[] {
   });
 }
 
+/** Every socket the agent opens remembers its addresses, for Go's wording of a reset (net-error.ts). */
+function noting<A extends HttpAgent>(agent: A): A {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    noteSocketAddresses(socket, Number(options.port));
+    return socket;
+  };
+  return agent;
+}
+
 function requestHandler(source: S3Source): NodeHttpHandler {
   const extra = source.caBundle === "" ? [] : extraCertificates(source.caBundle);
   const httpsAgent = new HttpsAgent({
@@ -95,13 +108,11 @@ function requestHandler(source: S3Source): NodeHttpHandler {
     ...(source.skipSslVerification && { rejectUnauthorized: false }),
     ...(extra.length > 0 && { ca: [...rootCertificates, ...extra] }),
   });
-  return new NodeHttpHandler({ httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent, connectionTimeout: 30_000 });
+  return new NodeHttpHandler({ httpAgent: noting(new HttpAgent({ keepAlive: true })), httpsAgent: noting(httpsAgent), connectionTimeout: 30_000 });
 }
 
-async function credentials(source: S3Source, region: string): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> {
+async function credentials(source: S3Source, region: string, env: OperationEnv): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> {
   let base: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
-  // loaded only when asked for: most sources use static keys or none, and start-up pays for every module
-  const providers = source.awsRoleArn !== "" || source.useAwsCredsProvider ? await import("@aws-sdk/credential-providers") : undefined;
   if (source.accessKeyId !== "" && source.secretAccessKey !== "") {
     base = {
       accessKeyId: source.accessKeyId,
@@ -109,10 +120,12 @@ async function credentials(source: S3Source, region: string): Promise<AwsCredent
       ...(source.sessionToken !== "" && { sessionToken: source.sessionToken }),
     };
   } else if (source.awsRoleArn !== "" || source.useAwsCredsProvider) {
-    base = providers!.fromNodeProviderChain();
+    base = await operationCredentialChain(env, region);
   }
   if (source.awsRoleArn === "") return base ?? ANONYMOUS;
-  const assumed = providers!.fromTemporaryCredentials({
+  // loaded only when asked for: most sources use static keys or none, and start-up pays for every module
+  const providers = await import("@aws-sdk/credential-providers");
+  const assumed = providers.fromTemporaryCredentials({
     ...(base !== undefined && { masterCredentials: base }),
     params: { RoleArn: source.awsRoleArn, RoleSessionName: `jetway-${Date.now()}` },
     clientConfig: { region },
@@ -125,10 +138,11 @@ async function credentials(source: S3Source, region: string): Promise<AwsCredent
   }
 }
 
-export async function createS3(source: S3Source): Promise<S3Access> {
+/** `env` is the operation's environment (ctx.env): the only one enable_aws_creds_provider reads. */
+export async function createS3(source: S3Source, env: OperationEnv): Promise<S3Access> {
   const region = source.regionName === "" ? "us-east-1" : source.regionName;
   const endpoint = endpointUrl(source);
-  const creds = await credentials(source, region);
+  const creds = await credentials(source, region, env);
   const anonymous = creds === ANONYMOUS;
   const client = new S3Client({
     region,
@@ -144,6 +158,18 @@ export async function createS3(source: S3Source): Promise<S3Access> {
       responseChecksumValidation: "WHEN_REQUIRED",
     }),
   });
+  // innermost, around the send itself: a failure here happened before any answer, and Go names the request
+  client.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        noteFailedRequest(e, (args as { request?: unknown }).request);
+        throw e;
+      }
+    }) as never,
+    { step: "deserialize", priority: "low", name: "jetwayFailedRequest", override: true } as never,
+  );
   if (anonymous) {
     // no signature at all: the request goes out as an unauthenticated one
     client.middlewareStack.addRelativeTo(

@@ -75,7 +75,7 @@ async function downloadTags(access: S3Access, key: string, versionId: string, ta
  */
 export async function get(request: InRequest<S3Source, S3Version, S3GetParams>, ctx: DirectoryContext): Promise<InOutResponse<S3Version>> {
   const { source, params, version } = request;
-  const access = await createS3(source);
+  const access = await createS3(source, ctx.env);
   warnDeprecated(source, ctx);
   try {
     return await run(access, source, params, version, ctx);

@@ -3,7 +3,7 @@
  * operation runs through runOperation, as the CLI and the entry points run it,
  * and its stdout, files and stderr are checked. Versioned buckets are RGW's own.
  */
-import { GetObjectCommand, HeadObjectCommand, PutBucketAclCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketAclCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -16,8 +16,10 @@ import { JetwayError } from "../../src/protocol/errors.ts";
 import { createContext } from "../../src/protocol/context.ts";
 import { createTestBucket, deleteTestBucket, putObject, readRgwEnv, rgwClient, rgwService, type RgwEnv } from "../../test/support/rgw.ts";
 import { describeWithService } from "../../test/support/services.ts";
+import { createS3 } from "./client.ts";
 import { decodeCheck } from "./decode.ts";
 import { s3Type } from "./index.ts";
+import { listObjectsPage } from "./list-page.ts";
 
 let env: RgwEnv;
 let client: S3Client;
@@ -32,11 +34,11 @@ interface Run {
   stderr: string;
 }
 
-async function run(op: "check" | "in" | "out", request: unknown, dir?: string): Promise<Run> {
+async function run(op: "check" | "in" | "out", request: unknown, dir?: string, env: Record<string, string> = {}): Promise<Run> {
   let stderr = "";
   const result = await runOperation(s3Type, op, dir === undefined ? [] : [dir], {
     stdin: JSON.stringify(request),
-    env: {},
+    env,
     writeStdout: () => undefined,
     writeStderr: (t) => (stderr += t),
   });
@@ -137,6 +139,32 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       expect(latest.stdout).toBe('[{"path":"many/item-1002.bin"}]\n');
     });
 
+    it("reads each page as the SDK's own reader does, odd keys included", async () => {
+      const odd = ["odd-keys/a&b<c>d.txt", "odd-keys/quote\"apos'.txt", "odd-keys/ünïcødé ✓ 😀.txt", "odd-keys/tab\there.txt", "odd-keys/ lead and trail .txt", "odd-keys/&amp;literal.txt", "odd-keys/sub&dir/x.txt", "odd-keys/sub<2>/y.txt"];
+      for (const k of odd) await putObject(client, plain, k, "x");
+      const access = await createS3(decodeCheck(JSON.stringify({ source: source({ bucket: plain, regexp: "x" }) })).source, {});
+      try {
+        const ours: unknown[] = [];
+        const sdks: unknown[] = [];
+        let token: string | undefined;
+        do {
+          const input = { Bucket: plain, Prefix: "odd-keys/", Delimiter: "/", MaxKeys: 2, ...(token !== undefined && { ContinuationToken: token }) };
+          const page = await listObjectsPage(access, input, new AbortController().signal);
+          const sdk = await client.send(new ListObjectsV2Command(input));
+          ours.push(page);
+          sdks.push({ keys: (sdk.Contents ?? []).map((o) => o.Key), prefixes: (sdk.CommonPrefixes ?? []).map((p) => p.Prefix), isTruncated: sdk.IsTruncated, nextContinuationToken: sdk.NextContinuationToken });
+          token = page.isTruncated ? page.nextContinuationToken : undefined;
+        } while (token !== undefined);
+        expect(ours).toEqual(sdks);
+        expect(ours.length).toBeGreaterThan(3);
+        expect(ours.flatMap((p) => [...(p as { keys: string[] }).keys, ...(p as { prefixes: string[] }).prefixes]).sort()).toEqual(
+          [...odd.filter((k) => !k.includes("/sub")), "odd-keys/sub&dir/", "odd-keys/sub<2>/"].sort(),
+        );
+      } finally {
+        access.client.destroy();
+      }
+    });
+
     it("panics as upstream does on a captured text that is no version", async () => {
       const r = await run("check", { source: source({ bucket: plain, regexp: "odd/(.*)" }) });
       expect(r.stderr).toBe("panic: version number was not valid: Expected version 'version 1.txt' to match version format\n");
@@ -172,7 +200,7 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
 
     it("refuses an unversioned bucket in upstream's words", async () => {
       const r = await run("check", { source: source({ bucket: plain, versioned_file: "releases/notes.txt" }) });
-      expect(r).toEqual({ exitCode: 1, stdout: "", stderr: red("error finding versions: bucket is not versioned") + "\n" });
+      expect(r).toEqual({ exitCode: 1, stdout: "", stderr: red("error finding versions: bucket is not versioned") });
     });
   });
 
@@ -215,7 +243,7 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       expect(r.exitCode).toBe(0);
       expect(Object.keys(await files(dir))).toEqual(["s3_uri", "url", "version"]);
       const bad = await run("in", { source: source({ bucket: plain, regexp: "releases/app-(.*).tgz" }), version: { path: "releases/app-2.0.tgz" }, params: { skip_download: "yes" } }, await tempDir("in-bad"));
-      expect(bad.stderr).toBe(red("error running command: skip_download defined but invalid value: yes") + "\n");
+      expect(bad.stderr).toBe(red("error running command: skip_download defined but invalid value: yes"));
     });
 
     it("writes only the file and version for the initial version", async () => {
@@ -247,21 +275,21 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       await putObject(client, plain, "archives/broken-1.tgz", good.subarray(0, good.length - 40));
       const dir = await tempDir("in-corrupt");
       const r = await run("in", { source: source({ bucket: plain, regexp: "archives/broken-(.*).tgz" }), version: { path: "archives/broken-1.tgz" }, params: { unpack: true } }, dir);
-      expect(r).toEqual({ exitCode: 1, stdout: "", stderr: red("error running command: failed to extract archive: gzip data is truncated") + "\n" });
+      expect(r).toEqual({ exitCode: 1, stdout: "", stderr: red("error running command: failed to extract archive: gzip data is truncated") });
       expect(await readdir(dir)).toEqual([]);
     });
 
     it("says 'not an archive' for unpack of a plain file", async () => {
       const dir = await tempDir("in-plain");
       const r = await run("in", { source: source({ bucket: plain, regexp: "releases/app-(.*).tgz" }), version: { path: "releases/app-2.0.tgz" }, params: { unpack: true } }, dir);
-      expect(r.stderr).toBe(red(`error running command: not an archive: ${join(dir, "app-2.0.tgz")}`) + "\n");
+      expect(r.stderr).toBe(red(`error running command: not an archive: ${join(dir, "app-2.0.tgz")}`));
     });
 
     it("names a missing object and a version the regexp does not match", async () => {
       const missing = await run("in", { source: source({ bucket: plain, regexp: "releases/app-(.*).tgz" }), version: { path: "releases/app-9.tgz" } }, await tempDir("in-missing"));
       expect(missing.stderr).toMatch(/^\x1b\[31merror running command: operation error S3: HeadObject, https response error StatusCode: 404, RequestID: [^,]*, HostID: [^,]*, NotFound: Not Found\n/);
       const foreign = await run("in", { source: source({ bucket: plain, regexp: "releases/app-(.*).tgz" }), version: { path: "other" } }, await tempDir("in-foreign"));
-      expect(foreign.stderr).toBe(red('error running command: regex does not match provided version: s3resource.Version{Path:"other", VersionID:""}') + "\n");
+      expect(foreign.stderr).toBe(red('error running command: regex does not match provided version: s3resource.Version{Path:"other", VersionID:""}'));
     });
   });
 
@@ -286,9 +314,9 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       await writeFile(join(dir, "a-1.tgz"), "");
       await writeFile(join(dir, "a-2.tgz"), "");
       const none = await run("out", { source: source({ bucket: plain, regexp: "x/a-(.*).tgz" }), params: { file: "b-*.tgz" } }, dir);
-      expect(none.stderr).toBe(red("error running command: no matches found for pattern: b-*.tgz") + "\n");
+      expect(none.stderr).toBe(red("error running command: no matches found for pattern: b-*.tgz"));
       const several = await run("out", { source: source({ bucket: plain, regexp: "x/a-(.*).tgz" }), params: { file: "a-*.tgz" } }, dir);
-      expect(several.stderr).toBe(red(`error running command: more than one match found for pattern: a-*.tgz\n[${join(dir, "a-1.tgz")} ${join(dir, "a-2.tgz")}]`) + "\n");
+      expect(several.stderr).toBe(red(`error running command: more than one match found for pattern: a-*.tgz\n[${join(dir, "a-1.tgz")} ${join(dir, "a-2.tgz")}]`));
     });
 
     it("uploads in parts above 5 MiB, and in one request with disable_multipart", async () => {
@@ -321,7 +349,7 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       expect(JSON.parse(check.stdout)).toEqual([{ version_id: versionIds[2] }, { version_id: id }]);
       versionIds.push(id);
       const refused = await run("out", { source: source({ bucket: plain, versioned_file: "app/file.txt" }), params: { file: "file.txt" } }, dir);
-      expect(refused.stderr).toBe(red("error running command: object versioning not enabled") + "\n");
+      expect(refused.stderr).toBe(red("error running command: object versioning not enabled"));
     });
   });
 
@@ -341,19 +369,48 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       expect(refused.stderr).toMatch(/StatusCode: 403, .*AccessDenied/);
     });
 
-    it("takes keys from the SDK's default chain with enable_aws_creds_provider", async () => {
-      const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-      process.env.AWS_ACCESS_KEY_ID = env.accessKeyId;
-      process.env.AWS_SECRET_ACCESS_KEY = env.secretAccessKey;
-      try {
-        const r = await run("check", { source: { endpoint: env.endpoint, use_path_style: true, bucket: plain, regexp: "releases/app-(.*).tgz", enable_aws_creds_provider: true } });
+    describe("enable_aws_creds_provider reads the operation's environment, never process.env", () => {
+      const creds = (over: Record<string, unknown> = {}) => ({
+        source: { endpoint: env.endpoint, use_path_style: true, bucket: plain, regexp: "releases/app-(.*).tgz", enable_aws_creds_provider: true, ...over },
+      });
+      const hostKeys = () => ({ id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE });
+      // no metadata service here: a chain that got that far must say so rather than dial out
+      const noImds = { AWS_EC2_METADATA_DISABLED: "true" };
+
+      it("takes the keys from the operation's env", async () => {
+        const before = hostKeys();
+        const r = await run("check", creds(), undefined, { AWS_ACCESS_KEY_ID: env.accessKeyId, AWS_SECRET_ACCESS_KEY: env.secretAccessKey });
+        expect(r).toEqual({ exitCode: 0, stdout: '[{"path":"releases/app-2.0.tgz"}]\n', stderr: "" });
+        expect(hostKeys()).toEqual(before);
+      });
+
+      it("accepts Go's alternative names AWS_ACCESS_KEY and AWS_SECRET_KEY", async () => {
+        const r = await run("check", creds(), undefined, { AWS_ACCESS_KEY: env.accessKeyId, AWS_SECRET_KEY: env.secretAccessKey });
         expect(r.stdout).toBe('[{"path":"releases/app-2.0.tgz"}]\n');
-      } finally {
-        if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-        else process.env.AWS_ACCESS_KEY_ID = saved.id;
-        if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-        else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-      }
+      });
+
+      it("reads the profile named by AWS_PROFILE from the operation's credentials file", async () => {
+        const dir = await tempDir("creds");
+        const file = join(dir, "credentials");
+        await writeFile(file, `[default]\naws_access_key_id = WRONGKEY\naws_secret_access_key = wrong\n\n[jetway]\naws_access_key_id = ${env.accessKeyId}\naws_secret_access_key = ${env.secretAccessKey}\n`);
+        const r = await run("check", creds(), undefined, { ...noImds, AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, "config"), AWS_PROFILE: "jetway" });
+        expect(r).toEqual({ exitCode: 0, stdout: '[{"path":"releases/app-2.0.tgz"}]\n', stderr: "" });
+        // the same file without AWS_PROFILE gives the default profile's (wrong) keys: the profile came from the env
+        const wrong = await run("check", creds(), undefined, { ...noImds, AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, "config") });
+        expect(wrong.stderr).toMatch(/StatusCode: 403, .*(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied)/);
+      });
+
+      it("without credentials anywhere in the operation's env, fails as Go does at a disabled metadata service", async () => {
+        const dir = await tempDir("no-creds");
+        const r = await run("check", creds(), undefined, { ...noImds, HOME: dir });
+        expect(r).toEqual({
+          exitCode: 1,
+          stdout: "",
+          stderr: red(
+            'error listing files: operation error S3: ListObjectsV2, get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, access disabled to EC2 IMDS via client option, or "AWS_EC2_METADATA_DISABLED" environment variable',
+          ),
+        });
+      });
     });
   });
 
@@ -381,14 +438,14 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
 
     it("a missing bucket", async () => {
       const r = await run("check", { source: source({ bucket: "jetway-no-such-bucket", regexp: "a-(.*)" }) });
-      expect(r.stderr).toMatch(/^\x1b\[31merror listing files: operation error S3: ListObjectsV2, https response error StatusCode: 404, RequestID: [^,]*, HostID: [^,]*, NoSuchBucket: .*\n\x1b\[0m\n$/);
+      expect(r.stderr).toMatch(/^\x1b\[31merror listing files: operation error S3: ListObjectsV2, https response error StatusCode: 404, RequestID: [^,]*, HostID: [^,]*, NoSuchBucket: .*\n\x1b\[0m$/);
       expect(r.stdout).toBe("");
     });
 
     it("an endpoint that refuses connections, after bounded retries", async () => {
       const e = await ownError({ source: source({ endpoint: "http://127.0.0.1:1", bucket: plain, regexp: "a-(.*)", secret_access_key: secret }) });
       expect(e.message).toBe(
-        "error listing files: operation error S3: ListObjectsV2, exceeded maximum number of attempts, 5, https response error StatusCode: 0, RequestID: , HostID: , request send failed, connect ECONNREFUSED 127.0.0.1:1",
+        `error listing files: operation error S3: ListObjectsV2, exceeded maximum number of attempts, 5, https response error StatusCode: 0, RequestID: , HostID: , request send failed, Get "http://127.0.0.1:1/${plain}/?delimiter=%2F&list-type=2&prefix=": dial tcp 127.0.0.1:1: connect: connection refused`,
       );
     });
 
@@ -458,6 +515,20 @@ await describeWithService(rgwService, "s3 against Ceph RGW", () => {
       expect(r.stderr).toBe("");
       expect(r.stdout).toBe('[{"path":"releases/app-2.0.tgz"}]\n');
       expect(served).toBe(4);
+    });
+
+    it("words a connection reset before any answer as Go does, after the bounded retries", async () => {
+      plan = Array.from({ length: 20 }, () => "reset");
+      served = 0;
+      const r = await run("check", { source: viaProxy({ bucket: plain, regexp: "releases/app-(.*).tgz" }) });
+      const url = `http://127.0.0.1:${port}/${plain}/?delimiter=%2F&list-type=2&prefix=releases%2F`.replace(/[.?]/g, "\\$&");
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^\x1b\\[31merror listing files: operation error S3: ListObjectsV2, exceeded maximum number of attempts, 5, https response error StatusCode: 0, RequestID: , HostID: , request send failed, Get "${url}": net/http: Transport failed to read from server: read tcp 127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port}: read: connection reset by peer\n\x1b\\[0m$`,
+        ),
+      );
+      expect(served).toBe(5);
+      plan = [];
     });
 
     it("gives up after a bounded number of attempts", async () => {

@@ -198,7 +198,7 @@ const WARNING = "WARNING:\n\x1b[37;41;1mParameters 'from/to' are deprecated, use
  */
 export async function put(request: OutRequest<S3Source, S3PutParams>, ctx: DirectoryContext): Promise<InOutResponse<S3Version>> {
   const { source, params } = request;
-  const access = await createS3(source);
+  const access = await createS3(source, ctx.env);
   warnDeprecated(source, ctx);
   try {
     if (params.from !== "" || params.to !== "") ctx.logger.raw(WARNING);

@@ -1,8 +1,8 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { S3Access } from "./client.ts";
 import { mustCompile } from "./extract.ts";
 import { matchString } from "./go-regexp.ts";
-import { send, S3CallError } from "./send.ts";
+import { listObjectsPage } from "./list-page.ts";
+import { S3CallError } from "./send.ts";
 
 /**
  * GetMatchingPathsFromBucket, streamed: the regexp is cut at "/" and each
@@ -26,21 +26,13 @@ interface Work {
 export async function* listLevel(access: S3Access, prefix: string, signal: AbortSignal): AsyncGenerator<{ keys: string[]; prefixes: string[] }> {
   let token: string | undefined;
   for (;;) {
-    const page = await send<ListObjectsV2CommandOutput>(
-      access,
-      "ListObjectsV2",
-      new ListObjectsV2Command({ Bucket: access.bucket, Prefix: prefix, Delimiter: "/", ...(token !== undefined && { ContinuationToken: token }) }),
-      signal,
-    );
-    yield {
-      keys: (page.Contents ?? []).map((o) => o.Key ?? ""),
-      prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix ?? ""),
-    };
-    if (!page.IsTruncated) return;
-    if (!page.NextContinuationToken || page.NextContinuationToken === token) {
+    const page = await listObjectsPage(access, { Bucket: access.bucket, Prefix: prefix, Delimiter: "/", ...(token !== undefined && { ContinuationToken: token }) }, signal);
+    yield { keys: page.keys, prefixes: page.prefixes };
+    if (!page.isTruncated) return;
+    if (!page.nextContinuationToken || page.nextContinuationToken === token) {
       throw new S3CallError("operation error S3: ListObjectsV2, truncated listing without a continuation token", undefined);
     }
-    token = page.NextContinuationToken;
+    token = page.nextContinuationToken;
   }
 }
 

@@ -31,12 +31,15 @@ export function checkPassedCycles(pipeline: unknown, report: Report): void {
 
   const done = new Set<string>();
   const onStack: string[] = [];
+  // where each job on the stack stands: a long chain of passed would make indexOf quadratic
+  const depth = new Map<string, number>();
   const reported = new Set<string>();
   const visit = (job: string) => {
+    depth.set(job, onStack.length);
     onStack.push(job);
     for (const edge of edges.get(job) ?? []) {
-      const at = onStack.indexOf(edge.to);
-      if (at >= 0) {
+      const at = depth.get(edge.to);
+      if (at !== undefined) {
         const cycle = onStack.slice(at);
         const key = [...cycle].sort().join("\u0000");
         if (!reported.has(key)) {
@@ -46,6 +49,7 @@ export function checkPassedCycles(pipeline: unknown, report: Report): void {
       } else if (!done.has(edge.to) && edges.has(edge.to)) visit(edge.to);
     }
     onStack.pop();
+    depth.delete(job);
     done.add(job);
   };
   for (const job of edges.keys()) if (!done.has(job)) visit(job);

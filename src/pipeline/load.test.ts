@@ -343,6 +343,32 @@ jobs:
     ]);
   });
 
+  it("reports a decoding problem at every place that repeats it, and only where the source has it", () => {
+    const yaml = `resources:
+- {name: t1, type: time, source: {start: 9AM}}
+- {name: t2, type: time, source: {start: 9AM}}
+- {name: g, type: git, source: {uri: /tmp/repo}}
+- {name: gb, type: git, source: {uri: /tmp/repo, branch: main}}
+jobs:
+- name: a
+  plan:
+  - put: g
+    params: {repository: r, rebase: true}
+  - put: gb
+    params: {repository: r, rebase: true}
+- name: b
+  plan:
+  - put: g
+    params: {repository: r, rebase: true}
+`;
+    expect(problems(yaml)).toEqual([
+      "resources[0].source (line 2): running command: must configure 'stop' if 'start' is set",
+      "resources[1].source (line 3): running command: must configure 'stop' if 'start' is set",
+      "jobs[0].plan[0].params (line 10): invalid payload (missing branch)",
+      "jobs[1].plan[0].params (line 16): invalid payload (missing branch)",
+    ]);
+  });
+
   it("skips source and params checks for resources that do not run natively", () => {
     const yaml = `resource_types:
 - {name: time, type: registry-image, source: {repository: concourse/time-resource}}

@@ -30,6 +30,7 @@ export function checkNativeResources(
   const problems: Problem[] = [];
   const declared = declaredTypeNames(pipeline);
   const natives = new Map<string, NativeResource>();
+  const byDecoding = decodingOnce();
 
   for (const r of named(asMap(pipeline)?.resources)) {
     const base: YamlPath = ["resources", r.index];
@@ -46,7 +47,7 @@ export function checkNativeResources(
       ...(r.value.version === undefined ? [] : bySchema(type.schemas.version, r.value.version, [...base, "version"], lineOf)),
     ];
     if (found.length === 0 && type.validateSource && !hasDynamic(source)) {
-      found.push(...byType(type.validateSource(source), [...base, "source"], lineOf));
+      found.push(...byType(byDecoding(type, "source", source, undefined, () => type.validateSource!(source)), [...base, "source"], lineOf));
     }
     problems.push(...found);
     natives.set(r.name, { type, source, sourceUsable: found.length === 0 && !hasDynamic(source) });
@@ -62,7 +63,8 @@ export function checkNativeResources(
       const schema = op === "in" ? native.type.schemas.getParams : native.type.schemas.putParams;
       const found = bySchema(schema, params, [...path, key], lineOf);
       if (found.length === 0 && native.sourceUsable && native.type.validateParams && !hasDynamic(params)) {
-        found.push(...byType(native.type.validateParams(op, params, native.source), [...path, key], lineOf));
+        const decoded = byDecoding(native.type, op, native.source, params, () => native.type.validateParams!(op, params, native.source));
+        found.push(...byType(decoded, [...path, key], lineOf));
       }
       problems.push(...found);
     };
@@ -76,6 +78,35 @@ export function checkNativeResources(
     }
   });
   return problems;
+}
+
+/**
+ * validateSource and validateParams decode and nothing else, so their answer
+ * depends on the type, the operation and the values alone. Pipelines repeat
+ * them (every job's `get: repo`, sources shared through YAML anchors), and a
+ * decode can cost a millisecond, so each distinct one is asked once per load.
+ */
+function decodingOnce(): (type: ResourceType, op: "source" | "in" | "out", source: unknown, params: unknown, decode: () => ConfigProblem[]) => ConfigProblem[] {
+  const answers = new Map<string, ConfigProblem[]>();
+  return (type, op, source, params, decode) => {
+    const key = `${type.name}\u0000${op}\u0000${exactJson(source)}\u0000${exactJson(params)}`;
+    let found = answers.get(key);
+    if (found === undefined) {
+      found = decode();
+      answers.set(key, found);
+    }
+    return found;
+  };
+}
+
+/** JSON that also tells apart what JSON.stringify merges (NaN, the infinities and null; -0 and 0), marked by a leading NUL. */
+function exactJson(value: unknown): string {
+  const marked = (_: string, v: unknown) => {
+    if (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0))) return `\u0000${Object.is(v, -0) ? "-0" : String(v)}`;
+    if (typeof v === "string" && v.startsWith("\u0000")) return `\u0000${v}`;
+    return v;
+  };
+  return JSON.stringify(value, marked) ?? "undefined";
 }
 
 function bySchema(schema: z.ZodType, value: unknown, base: YamlPath, lineOf: (p: YamlPath) => number | undefined): Problem[] {

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type SchemaOptions } from "yaml";
 import type { Problem, YamlPath } from "./problems.ts";
+import { readCommonYaml, type LineNode } from "./yaml-fast-path.ts";
 
 /**
  * A pipeline file read as Concourse reads it (Go's yaml.v2 behind
@@ -27,7 +28,7 @@ type TagList = Extract<NonNullable<SchemaOptions["customTags"]>, (...args: never
  * numbers (`start: 9:30` stays the string "9:30"), and a float needs a digit
  * (`dir: .` stays the string ".").
  */
-function goYamlTags(tags: TagList): TagList {
+export function goYamlTags(tags: TagList): TagList {
   const kept = tags.filter((t) => typeof t === "string" || !(NON_JSON_TAGS.has(t.tag) || t.format === "TIME"));
   return kept.map((t) =>
     typeof t !== "string" && t.tag === "tag:yaml.org,2002:float" && "test" in t && t.test?.test(".")
@@ -36,13 +37,15 @@ function goYamlTags(tags: TagList): TagList {
   );
 }
 
-/** Lines of the document's keys and items, as a tree shaped like the document. */
-interface LineNode {
-  line: number | undefined;
-  children: Map<string | number, LineNode> | undefined;
+export function readYaml(text: string): YamlSource {
+  // most pipelines are in the subset the fast path reads; the rest, and every error, go through `yaml`
+  const fast = readCommonYaml(text, goYamlTags);
+  if (fast !== undefined) return withLines(fast.value, fast.lines, []);
+  return readYamlWithPackage(text);
 }
 
-export function readYaml(text: string): YamlSource {
+/** The whole of YAML 1.1 through the `yaml` package: the reference the fast path is held to, and the reader of all the rest. */
+export function readYamlWithPackage(text: string): YamlSource {
   const counter = new LineCounter();
   const doc = parseDocument(text, {
     version: "1.1",
@@ -105,6 +108,10 @@ export function readYaml(text: string): YamlSource {
       problems.push({ code: "PIPELINE_INVALID", path: [], line: undefined, message: `YAML: ${firstLine(String((e as Error).message))}` });
     }
   }
+  return withLines(value, lines, problems);
+}
+
+function withLines(value: unknown, lines: LineNode, problems: Problem[]): YamlSource {
   return {
     value,
     problems,

@@ -3,12 +3,14 @@
  * loose objects, and alternates. isomorphic-git's reader re-lists the pack
  * directory and inflates with a JS zlib on every call (about 15 ms per object
  * on a packed 1000-commit repository); this one keeps indexes and file handles
- * open, inflates with node:zlib, caches delta bases, and exposes raw pack
- * entries so upload-pack can copy them into its own pack without recompressing.
+ * open, inflates with node:zlib (one reused zlib state, zlib-streams.ts),
+ * caches delta bases, and exposes raw pack entries so upload-pack can copy
+ * them into its own pack without recompressing.
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { inflateSync } from "node:zlib";
+import { ZlibStreams } from "../zlib-streams.ts";
 import { applyDelta } from "./git-delta.ts";
 import { PackIndex } from "./pack-index.ts";
 
@@ -26,6 +28,8 @@ export interface PackEntry {
   offset: number;
   /** 1-4 whole object, 6 ofs-delta, 7 ref-delta */
   kind: number;
+  /** inflated size of the entry's data (the delta itself for deltas) */
+  size: number;
   /** raw bytes of the whole entry: header, delta base reference, zlib data */
   raw: Buffer;
   /** where the zlib data starts within `raw` */
@@ -34,11 +38,20 @@ export interface PackEntry {
   baseOid?: string;
 }
 
+/** packs up to this size are read whole on first use */
+const WHOLE_PACK_BYTES = 4 << 20;
+/** larger ones through windows of this size, the last few kept: one read serves neighbouring entries */
+const WINDOW_BYTES = 256 << 10;
+const WINDOWS = 16;
+
 export class Pack {
   readonly path: string;
   readonly index: PackIndex;
   readonly size: number;
   private fd: number | undefined;
+  private whole: Buffer | undefined;
+  /** most recently used last; never written after being filled, so entries may keep subarrays */
+  private windows: { start: number; buf: Buffer }[] = [];
 
   constructor(path: string) {
     this.path = path;
@@ -46,21 +59,55 @@ export class Pack {
     this.size = statSync(path).size;
   }
 
-  entry(offset: number): PackEntry {
-    const end = this.index.endOf(offset, this.size);
+  /** Bytes [start, end) of the pack, without a read when a window already holds them. */
+  private bytes(start: number, end: number): Buffer {
+    if (this.size <= WHOLE_PACK_BYTES) {
+      this.whole ??= this.readAt(0, this.size);
+      return this.whole.subarray(start, end);
+    }
+    for (let k = this.windows.length - 1; k >= 0; k--) {
+      const w = this.windows[k]!;
+      if (start >= w.start && end <= w.start + w.buf.length) {
+        if (k !== this.windows.length - 1) this.windows.push(...this.windows.splice(k, 1));
+        return w.buf.subarray(start - w.start, end - w.start);
+      }
+    }
+    const length = Math.min(this.size - start, Math.max(WINDOW_BYTES, end - start));
+    const buf = this.readAt(start, length);
+    // one large object is read for itself, not kept as a window
+    if (length <= WINDOW_BYTES) {
+      this.windows.push({ start, buf });
+      if (this.windows.length > WINDOWS) this.windows.shift();
+    }
+    return buf.subarray(0, end - start);
+  }
+
+  private readAt(position: number, length: number): Buffer {
     this.fd ??= openSync(this.path, "r");
-    const raw = Buffer.allocUnsafe(end - offset);
+    const buf = Buffer.allocUnsafe(length);
     let got = 0;
-    while (got < raw.length) {
-      const n = readSync(this.fd, raw, got, raw.length - got, offset + got);
+    while (got < length) {
+      const n = readSync(this.fd, buf, got, length - got, position + got);
       if (n === 0) throw new Error(`${this.path} is truncated`);
       got += n;
     }
+    return buf;
+  }
+
+  entry(offset: number): PackEntry {
+    const end = this.index.endOf(offset, this.size);
+    const raw = this.bytes(offset, end);
     let i = 0;
     let byte = raw[i++] ?? 0;
     const kind = (byte >> 4) & 7;
-    while (byte & 0x80) byte = raw[i++] ?? 0;
-    const e: PackEntry = { pack: this, offset, kind, raw, dataStart: i };
+    let size = byte & 15;
+    let shift = 4;
+    while (byte & 0x80) {
+      byte = raw[i++] ?? 0;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    const e: PackEntry = { pack: this, offset, kind, size, raw, dataStart: i };
     if (kind === OFS_DELTA) {
       byte = raw[i++] ?? 0;
       let back = byte & 0x7f;
@@ -80,10 +127,17 @@ export class Pack {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.whole = undefined;
+    this.windows = [];
   }
 }
 
 const CACHE_BYTES = 32 * 1024 * 1024;
+
+export interface ObjectStoreOptions {
+  /** resolved objects kept for reuse as delta bases; default 32 MiB */
+  cacheBytes?: number;
+}
 
 export class ObjectStore {
   private readonly dir: string;
@@ -93,16 +147,19 @@ export class ObjectStore {
   /** delta bases by "packpath:offset", evicted oldest first */
   private readonly cache = new Map<string, GitObject>();
   private cacheBytes = 0;
+  private readonly cacheLimit: number;
+  private readonly zlib = new ZlibStreams();
 
-  constructor(objectsDir: string, depth = 0) {
+  constructor(objectsDir: string, options: ObjectStoreOptions = {}, depth = 0) {
     this.dir = objectsDir;
+    this.cacheLimit = options.cacheBytes ?? CACHE_BYTES;
     this.scanPacks();
     const alt = join(objectsDir, "info", "alternates");
     if (depth < 5 && existsSync(alt)) {
       for (const line of readFileSync(alt, "utf8").split("\n")) {
         const p = line.trim();
         if (p === "" || p.startsWith("#")) continue;
-        this.alternates.push(new ObjectStore(isAbsolute(p) ? p : resolve(objectsDir, p), depth + 1));
+        this.alternates.push(new ObjectStore(isAbsolute(p) ? p : resolve(objectsDir, p), options, depth + 1));
       }
     }
   }
@@ -179,7 +236,7 @@ export class ObjectStore {
     const key = `${e.pack.path}:${e.offset}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const body = inflateSync(e.raw.subarray(e.dataStart));
+    const body = this.zlib.inflate(e.raw, e.dataStart, e.raw.length, e.size).data;
     let result: GitObject;
     if (e.kind === OFS_DELTA) {
       const base = this.resolveEntry(e.pack.entry(e.baseOffset as number));
@@ -191,7 +248,7 @@ export class ObjectStore {
       result = { type: TYPE_NAMES[e.kind] ?? "", data: body };
     }
     // a few huge blobs would flush every tree and commit the walk keeps coming back to
-    if (result.data.length < CACHE_BYTES / 8) this.remember(key, result);
+    if (result.data.length < this.cacheLimit / 8) this.remember(key, result);
     return result;
   }
 
@@ -199,7 +256,7 @@ export class ObjectStore {
     this.cache.set(key, o);
     this.cacheBytes += o.data.length;
     for (const [k, v] of this.cache) {
-      if (this.cacheBytes <= CACHE_BYTES) break;
+      if (this.cacheBytes <= this.cacheLimit) break;
       this.cache.delete(k);
       this.cacheBytes -= v.data.length;
     }
@@ -210,5 +267,6 @@ export class ObjectStore {
     for (const a of this.alternates) a.close();
     this.cache.clear();
     this.cacheBytes = 0;
+    this.zlib.close();
   }
 }
