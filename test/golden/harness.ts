@@ -131,7 +131,7 @@ export async function runFixture(path: DeliveryPath, loaded: LoadedFixture): Pro
 
     const problems: string[] = [];
     const want = fixture.expect;
-    if (output.exitCode !== want.exitCode) problems.push(`exit code ${output.exitCode}, expected ${want.exitCode}; stderr ${output.stderr}`);
+    if (output.exitCode !== want.exitCode) problems.push(`exit code ${output.exitCode}, expected ${want.exitCode}`);
     let stdoutNorm = output.stdout;
     if (want.stdout !== undefined) {
       const stdoutProblems = compileExpectation(expand(want.stdout, ctx), ctx).check(output.stdout, endNanos);
