@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
-import { rgwClient, rgwEnv, type RgwEnv } from "../test/golden/s3-setup.ts";
+import { readRgwEnv, rgwClient, type RgwEnv } from "../test/support/rgw.ts";
 import { markdownTable, median, type BenchRow } from "./lib.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -142,7 +142,7 @@ async function measure(runs: number, run: () => Promise<ChildRun>, check: (r: Ch
 }
 
 export async function s3BenchRows(runs: number, keys = 100_000): Promise<BenchRow[]> {
-  const env = await rgwEnv();
+  const env = await readRgwEnv();
   const client = rgwClient(env);
   const bucket = `jetway-bench-keys-${keys}`;
   try {

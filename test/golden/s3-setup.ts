@@ -8,7 +8,6 @@
  * templates (test/fixtures/README.md), and `expect.s3Objects` checks what a put
  * left in the bucket.
  */
-import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import * as z from "zod";
 import {
@@ -25,18 +24,9 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { ServiceProbe } from "../support/services.ts";
+import { readRgwEnv, rgwClient, type RgwEnv } from "../support/rgw.ts";
 
-/** Where ceph.sh writes the server's address and the test user's keys. */
-export const RGW_ENV_PATH = process.env.JETWAY_RGW_ENV ?? "/tmp/jetway-rgw/env.json";
-
-const rgwEnvSchema = z.object({
-  endpoint: z.string().url(),
-  accessKeyId: z.string().min(1),
-  secretAccessKey: z.string().min(1),
-  region: z.string().min(1),
-});
-export type RgwEnv = z.infer<typeof rgwEnvSchema>;
+export { rgwService } from "../support/rgw.ts";
 
 const objectSchema = z
   .object({
@@ -77,48 +67,11 @@ const STALE_MS = 60 * 60 * 1000;
 
 let envPromise: Promise<RgwEnv> | undefined;
 
+/** The env file is read once per test process: every fixture run needs it. */
 export function rgwEnv(): Promise<RgwEnv> {
-  envPromise ??= (async () => {
-    let text: string;
-    try {
-      text = await readFile(RGW_ENV_PATH, "utf8");
-    } catch {
-      throw new Error(`${RGW_ENV_PATH} is missing: run .ci/services/ceph.sh`);
-    }
-    const parsed = rgwEnvSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`${RGW_ENV_PATH} is not what ceph.sh writes: ${parsed.error.message}`);
-    return parsed.data;
-  })();
+  envPromise ??= readRgwEnv();
   return envPromise;
 }
-
-/** An SDK client for the test server, configured as test-services.md says RGW needs. */
-export function rgwClient(env: RgwEnv): S3Client {
-  return new S3Client({
-    endpoint: env.endpoint,
-    region: env.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-}
-
-export const rgwService: ServiceProbe = {
-  name: "Ceph RGW",
-  async probe() {
-    const env = await rgwEnv();
-    const client = rgwClient(env);
-    try {
-      await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(5000) });
-      return true;
-    } catch (e) {
-      return `${env.endpoint} does not answer (${e instanceof Error ? e.message : String(e)}): run .ci/services/ceph.sh`;
-    } finally {
-      client.destroy();
-    }
-  },
-};
 
 /** The per-run state behind the `{{s3:...}}` templates and `expect.s3Objects`. */
 export interface S3Fixture {
