@@ -135,6 +135,12 @@ export async function gitBenchRows(runs: number, commits = 5000): Promise<BenchR
     const baseMb = peakRssMb("in", [fresh()], { source: {} }, env);
     const pack = packBytes(bare);
 
+    // the same history with 128 MiB of incompressible files: a pack the size of a real
+    // repository's, where node's own ~55 MB no longer hides how memory grows with the pack
+    const bigBare = makeGeneratedRepo({ dir: join(work, "srv", "big.git"), commits, binaryBytes: 128 << 20 });
+    const bigPeakMb = peakRssMb("in", [fresh()], { source: { uri: `${server.url}/big.git`, branch: "main" } }, env);
+    const bigPackMb = packBytes(bigBare) / 1048576;
+
     const note = `${commits} commits, pack ${(pack / 1e6).toFixed(1)} MB, git http-backend on loopback`;
     const packMb = pack / 1048576;
     return [
@@ -145,7 +151,12 @@ export async function gitBenchRows(runs: number, commits = 5000): Promise<BenchR
       { name: "git in (depth 1), upstream way: git clone --depth 1 + the same commands", medianMs: cliShallow },
       { name: "git in (depth 1), jetway in-process", medianMs: jwShallow, baseline: "git in (depth 1), upstream way: git clone --depth 1 + the same commands", note: "goal: ratio >= 1.0" },
       { name: "git in peak RSS (MB, not ms), entry point", medianMs: peakMb, note: `pack ${packMb.toFixed(1)} MB` },
-      { name: "git in peak RSS (MB, not ms), entry point refusing the request: node + bundle", medianMs: baseMb, note: `in's own growth ${(peakMb - baseMb).toFixed(1)} MB = ${((peakMb - baseMb) / packMb).toFixed(1)}x the pack; goal <= 2x` },
+      { name: "git in peak RSS (MB, not ms), entry point refusing the request: node + bundle", medianMs: baseMb, note: `in's own growth ${(peakMb - baseMb).toFixed(1)} MB = ${((peakMb - baseMb) / packMb).toFixed(1)}x the pack` },
+      {
+        name: "git in peak RSS (MB, not ms), entry point, same history + 128 MiB of binary files",
+        medianMs: bigPeakMb,
+        note: `pack ${bigPackMb.toFixed(1)} MB: peak = ${(bigPeakMb / bigPackMb).toFixed(2)}x the pack; goal <= 2x`,
+      },
     ];
   } finally {
     await server.close();

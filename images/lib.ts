@@ -4,6 +4,8 @@
  *
  * Everything is generic: the image types are the `Dockerfile.<type>` files at the
  * repository root, so adding `Dockerfile.git` adds an image with no new plumbing.
+ * The one image that is not a type, jetway/jetway (the CLI, images/jetway/), has
+ * its own functions (jetwayImage*).
  * Runs on Node >= 22.6 with type stripping: erasable TypeScript only.
  */
 import { createHash } from "node:crypto";
@@ -51,12 +53,16 @@ export function overlayDir(type: string): string {
 
 /** sha256 over the overlay's relative paths, modes and contents: equal overlays, equal digest. */
 export function overlayDigest(type: string): string {
-  const root = overlayDir(type);
+  return treeDigest([overlayDir(type)]);
+}
+
+/** sha256 over the files under `roots` (paths relative to the repository, modes, contents). */
+function treeDigest(roots: readonly string[]): string {
   const hash = createHash("sha256");
-  const walk = (dir: string): void => {
+  const walk = (root: string, dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.isDirectory()) walk(root, p);
       else {
         hash.update(`${relative(root, p)}\0${(statSync(p).mode & 0o777).toString(8)}\0`);
         hash.update(readFileSync(p));
@@ -64,8 +70,45 @@ export function overlayDigest(type: string): string {
       }
     }
   };
-  walk(root);
+  // one root keeps the digest of a type's overlay what it always was; several are told apart by their place
+  for (const root of roots) walk(roots.length === 1 ? root : repoRoot, root);
   return `sha256:${hash.digest("hex")}`;
+}
+
+/**
+ * The jetway image (`images/jetway/Dockerfile`): jetway's CLI for the sidecar and
+ * init deliveries. Not a resource type, so not among imageTypes(); build-images
+ * knows it by this name.
+ */
+export const JETWAY_IMAGE_NAME = "jetway";
+export const JETWAY_DOCKERFILE = "images/jetway/Dockerfile";
+/** What the jetway image copies: the whole of `npm run build`'s dist/cli/ (entry and chunks). */
+export const CLI_DIR = join(repoRoot, "dist", "cli");
+/** The build context of the jetway image: its folder and dist/cli, relative to the repository. */
+export const JETWAY_IMAGE_CONTEXT = ["images/jetway", "dist/cli"] as const;
+
+/** `jetway/jetway`, behind an optional registry prefix. */
+export function jetwayImageRepository(registry?: string): string {
+  const prefix = registry ? `${registry.replace(/\/+$/, "")}/` : "";
+  return `${prefix}jetway/jetway`;
+}
+
+export function jetwayImageRef(tag: string = packageVersion(), registry?: string): string {
+  return `${jetwayImageRepository(registry)}:${tag}`;
+}
+
+/** Digest of what the jetway image is built from: dist/cli and images/jetway (its Dockerfile too). */
+export function jetwayImageDigest(): string {
+  return treeDigest(JETWAY_IMAGE_CONTEXT.map((dir) => join(repoRoot, dir)));
+}
+
+/** Throws with a helpful message unless dist/cli holds the CLI's entry. */
+export function checkCli(): void {
+  try {
+    statSync(join(CLI_DIR, "jetway.js"));
+  } catch {
+    throw new Error(`${relative(repoRoot, join(CLI_DIR, "jetway.js"))} is missing: run npm run build first`);
+  }
 }
 
 /** Throws with a helpful message unless the overlay for `type` is complete and executable. */
@@ -135,8 +178,16 @@ export async function imageExists(ref: string): Promise<boolean> {
 }
 
 /** Why the image of `type` cannot be used as built (missing or older than dist/), or true. */
-export async function imageUpToDate(type: string, tag: string = packageVersion()): Promise<true | string> {
-  const ref = imageRef(type, tag);
+export function imageUpToDate(type: string, tag: string = packageVersion()): Promise<true | string> {
+  return refUpToDate(imageRef(type, tag), () => overlayDigest(type), `dist/images/${type}`);
+}
+
+/** Why jetway/jetway:<tag> cannot be used as built (missing, or older than dist/cli or images/jetway), or true. */
+export function jetwayImageUpToDate(tag: string = packageVersion()): Promise<true | string> {
+  return refUpToDate(jetwayImageRef(tag), jetwayImageDigest, "dist/cli");
+}
+
+async function refUpToDate(ref: string, currentDigest: () => string, builtFrom: string): Promise<true | string> {
   let labels: Record<string, string>;
   let layers: string[];
   try {
@@ -155,11 +206,11 @@ export async function imageUpToDate(type: string, tag: string = packageVersion()
   }
   let digest: string;
   try {
-    digest = overlayDigest(type);
+    digest = currentDigest();
   } catch {
     return true; // no dist/ to compare with: trust the image
   }
-  return labels[OVERLAY_LABEL] === digest ? true : `image ${ref} is older than dist/images/${type}: run npm run images`;
+  return labels[OVERLAY_LABEL] === digest ? true : `image ${ref} is older than ${builtFrom}: run npm run images`;
 }
 
 /** Waits for a build/push/pull progress stream; rejects on an error event. */

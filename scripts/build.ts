@@ -100,21 +100,26 @@ async function buildType(name: string): Promise<void> {
 }
 
 /**
- * One file, no code splitting: the init and sidecar deliveries copy this file
- * alone into a pod. The commands' `import()`s in src/cli/main.ts still pay off
- * without splitting: esbuild wraps each lazily imported module in an init
- * function, so what `run` needs (drivers, Kubernetes client, state) is parsed
- * but never evaluated by `validate` or `--help`.
+ * Code-split: the entry holds what every command needs, and each `import()`
+ * (a command in src/cli/main.ts, a git or s3 operation, the drivers) becomes a
+ * chunk that is read only when used, so `validate` and `--help` never parse the
+ * AWS SDK, isomorphic-git or the Kubernetes client. The folder is the unit of
+ * delivery: the jetway image and the init strategy copy dist/cli/ whole, and
+ * its package.json marks the .js files as ESM wherever the folder lands.
  */
 async function buildCli(): Promise<void> {
+  const outdir = join(dist, "cli");
   await build({
     entryPoints: [join(root, "src/cli/jetway.ts")],
     bundle: true,
+    splitting: true,
+    minify: true,
     platform: "node",
     target: "node22",
     format: "esm",
     define,
-    outfile: join(dist, "cli", "jetway.js"),
+    outdir,
+    chunkNames: "chunks/[name]-[hash]",
     external: OPTIONAL_NATIVE,
     // the shebang comes from the source file; CommonJS dependencies (ssh2) need require and __dirname in ESM
     banner: {
@@ -127,7 +132,8 @@ async function buildCli(): Promise<void> {
     },
     logLevel: "warning",
   });
-  await chmod(join(dist, "cli", "jetway.js"), 0o755);
+  await writeFile(join(outdir, "package.json"), '{"type":"module"}\n');
+  await chmod(join(outdir, "jetway.js"), 0o755);
 }
 
 async function buildLibrary(): Promise<void> {

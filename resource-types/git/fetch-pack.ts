@@ -17,6 +17,7 @@ import { USER_AGENT } from "./ref-advertisement.ts";
 import type { Remote } from "./transport/index.ts";
 import { FLUSH, PktReader, pkt } from "./transport/pktline.ts";
 import { once } from "./transport/synthetic.ts";
+import { YoungGarbage } from "./young-garbage.ts";
 
 export interface FetchRequest {
   wants: readonly string[];
@@ -77,10 +78,12 @@ export async function fetchPack(
   let fd: number | undefined = openSync(tmp, "wx", 0o444);
   try {
     let bytes = 0;
+    const chunks = new YoungGarbage();
     const write = (chunk: Uint8Array) => {
       let done = 0;
       while (done < chunk.length) done += writeSync(fd!, chunk, done, chunk.length - done);
       bytes += chunk.length;
+      chunks.add(chunk.length);
     };
     if (sidebandOf(serverCaps) !== undefined) await demux(reader.rest(), write, remote.uri);
     else for await (const chunk of reader.rest()) write(chunk);

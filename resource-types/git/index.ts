@@ -3,12 +3,9 @@
  * over our own transports (http(s), ssh, local paths), upstream's request
  * handling (jq's wording included) and upstream's outputs byte for byte.
  */
-import type { ResourceType } from "../../src/protocol/types.ts";
-import { check } from "./check.ts";
-import { decodeCheck, decodeIn, decodeOut } from "./decode.ts";
+import type { DirectoryContext, OperationContext, ResourceType } from "../../src/protocol/types.ts";
+import { decodeCheck, decodeIn, decodeOut, type GitCheckRequest, type GitInRequest, type GitOutRequest } from "./decode.ts";
 import { encodeResponse } from "./encode.ts";
-import { get } from "./in.ts";
-import { put } from "./out.ts";
 import { getParamsSchema, putParamsSchema, sourceSchema, versionSchema } from "./schema.ts";
 import { validateSource, validateParams } from "./validate.ts";
 
@@ -19,9 +16,11 @@ export const gitType: ResourceType = {
   decodeCheck,
   decodeIn,
   decodeOut,
-  check,
-  in: get,
-  out: put,
+  // the operations (isomorphic-git and ssh2 behind them) load on first use:
+  // `jetway validate` and `--help` only need the schemas and decoders
+  check: async (request: GitCheckRequest, ctx: OperationContext) => (await import("./check.ts")).check(request, ctx),
+  in: async (request: GitInRequest, ctx: DirectoryContext) => (await import("./in.ts")).get(request, ctx),
+  out: async (request: GitOutRequest, ctx: DirectoryContext) => (await import("./out.ts")).put(request, ctx),
   encodeResponse,
   validateSource, validateParams,
 };

@@ -8,6 +8,7 @@
 import type * as fsModule from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
+import { YoungGarbage } from "./young-garbage.ts";
 import { ShortInput, ZlibStreams } from "./zlib-streams.ts";
 
 export interface RawObject {
@@ -16,9 +17,20 @@ export interface RawObject {
 }
 
 const TYPES = ["", "commit", "tree", "blob", "tag", "", "ofs_delta", "ref_delta"] as const;
+/**
+ * Inflated objects kept for reuse as delta bases, bounded in count and in
+ * bytes: `in`'s peak memory is held to a small multiple of the pack, not of
+ * the repository's inflated size.
+ */
 const BASE_CACHE_ENTRIES = 512;
-/** packs up to this size are read into memory whole once a walk is under way: one read instead of one per object */
-const WHOLE_PACK_LIMIT = 512 << 20;
+const BASE_CACHE_BYTES = 16 << 20;
+/**
+ * Packs up to this size are read into memory whole once a walk is under way:
+ * one read instead of one per object. Larger ones stay on disk and are read
+ * through a larger window, so memory does not grow with the pack.
+ */
+const WHOLE_PACK_LIMIT = 16 << 20;
+const LARGE_PACK_WINDOW = 1 << 20;
 /**
  * Until then, reads go through one window of this size: a check of an
  * unchanged remote reads a commit or two, not the whole pack.
@@ -101,11 +113,13 @@ class Pack {
     if (this.whole) return { buf: this.whole, at: offset, end: limit };
     const w = this.window;
     if (w && offset >= w.start && want <= w.start + w.buf.length) return { buf: w.buf, at: offset - w.start, end: w.buf.length };
-    if (++this.windowReads > WINDOW_READS_BEFORE_WHOLE && this.packSize <= WHOLE_PACK_LIMIT) {
+    const walking = ++this.windowReads > WINDOW_READS_BEFORE_WHOLE;
+    if (walking && this.packSize <= WHOLE_PACK_LIMIT) {
       this.whole = this.fs.readFileSync(this.path);
       return { buf: this.whole, at: offset, end: limit };
     }
-    const buf = Buffer.allocUnsafe(Math.min(limit, Math.max(want, offset + WINDOW)) - offset);
+    const window = walking ? LARGE_PACK_WINDOW : WINDOW;
+    const buf = Buffer.allocUnsafe(Math.min(limit, Math.max(want, offset + window)) - offset);
     // no descriptor is kept open: a repository object may simply be dropped
     const fd = this.fs.openSync(this.path, "r");
     try {
@@ -129,8 +143,11 @@ export class ObjectDb {
   private packs?: Pack[];
   private packNames: string[] = [];
   private readonly bases = new Map<string, RawObject>();
+  private basesBytes = 0;
   /** inflateSync costs ~13 us of set-up per call; a history walk inflates thousands of objects */
   private readonly zlib = new ZlibStreams();
+  /** a checkout reads each object once and drops it */
+  private readonly garbage = new YoungGarbage();
 
   constructor(fs: typeof fsModule, gitdir: string) {
     this.fs = fs;
@@ -238,13 +255,20 @@ export class ObjectDb {
     } else throw new Error(`bad pack entry at ${offset}`);
     this.remember(key, result);
     if (oid) this.remember(oid, result);
+    this.garbage.add(result.content.length);
     return result;
   }
 
   private remember(key: string, o: RawObject): void {
     if (o.type === "blob" && o.content.length > 1 << 20) return;
-    if (this.bases.size >= BASE_CACHE_ENTRIES) this.bases.delete(this.bases.keys().next().value!);
+    if (this.bases.has(key)) return;
+    while (this.bases.size > 0 && (this.bases.size >= BASE_CACHE_ENTRIES || this.basesBytes + o.content.length > BASE_CACHE_BYTES)) {
+      const [oldest, evicted] = this.bases.entries().next().value!;
+      this.bases.delete(oldest);
+      this.basesBytes -= evicted.content.length;
+    }
     this.bases.set(key, o);
+    this.basesBytes += o.content.length;
   }
 
   /** Up to `limit` object ids starting with `prefix` (4+ hex digits). */

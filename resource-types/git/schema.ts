@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The git resource's configuration (reference §1), keyed exactly as

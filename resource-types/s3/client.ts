@@ -4,12 +4,14 @@ import { X509Certificate } from "node:crypto";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { rootCertificates } from "node:tls";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { operationCredentialChain, type OperationEnv } from "./credential-chain.ts";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from "@smithy/types";
+import { environmentEndpoint, operationCredentialChain, type OperationEnv } from "./credential-chain.ts";
 import type { S3Source } from "./decode.ts";
+import { endpointUrl } from "./endpoint.ts";
 import { fatal } from "./errors.ts";
 import { noteSocketAddresses } from "./net-error.ts";
 import { describeS3Error, noteFailedRequest } from "./s3-error.ts";
+import { credentialProviders } from "./optional-sdk.ts";
 
 /**
  * One configured client per operation, built as upstream's NewAwsConfig and
@@ -37,45 +39,6 @@ export interface S3Access {
 export const MAX_ATTEMPTS = 5;
 
 const ANONYMOUS: AwsCredentialIdentity = { accessKeyId: "", secretAccessKey: "" };
-
-/** url.Parse's view of whether the endpoint names a scheme (Go's getScheme). */
-function goScheme(raw: string): { scheme: string } | { error: string } {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (/[A-Za-z]/.test(c)) continue;
-    if (/[0-9+\-.]/.test(c)) {
-      if (i === 0) break;
-      continue;
-    }
-    if (c === ":") {
-      if (i === 0) return { error: `parse ${JSON.stringify(raw)}: missing protocol scheme` };
-      return { scheme: raw.slice(0, i) };
-    }
-    break;
-  }
-  // no scheme: Go refuses a colon in the first path segment ("127.0.0.1:7480")
-  const firstSegment = raw.split("/")[0] ?? "";
-  if (firstSegment.includes(":")) return { error: `parse ${JSON.stringify(raw)}: first path segment in URL cannot contain colon` };
-  return { scheme: "" };
-}
-
-/** The endpoint as upstream hands it to the SDK: a bare host gets https:// (http:// with disable_ssl). */
-export function endpointUrl(source: S3Source): string | undefined {
-  if (source.endpoint === "") return undefined;
-  const parsed = goScheme(source.endpoint);
-  if ("error" in parsed) throw fatal("INVALID_CONFIG", "error creating s3 client", `error parsing given endpoint: ${parsed.error}`);
-  const endpoint = parsed.scheme === "" ? (source.disableSsl ? "http://" : "https://") + source.endpoint : source.endpoint;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = new URL("invalid:");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw fatal("INVALID_CONFIG", "error creating s3 client", `endpoint ${JSON.stringify(endpoint)} is not an http or https URL`);
-  }
-  return endpoint;
-}
 
 /** ca_bundle: trusted in addition to the system roots; unparseable PEM is ignored, as upstream ignores it. */
 function extraCertificates(bundle: string): string[] {
@@ -111,7 +74,26 @@ function requestHandler(source: S3Source): NodeHttpHandler {
   return new NodeHttpHandler({ httpAgent: noting(new HttpAgent({ keepAlive: true })), httpsAgent: noting(httpsAgent), connectionTimeout: 30_000 });
 }
 
-async function credentials(source: S3Source, region: string, env: OperationEnv): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> {
+/** Innermost, around the send itself: a failure there happened before any answer, and Go names the request. */
+function failedRequestPlugin<Input extends object, Output extends object>(): Pluggable<Input, Output> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (e) {
+            noteFailedRequest(e, args.request);
+            throw e;
+          }
+        },
+        { step: "deserialize", priority: "low", name: "jetwayFailedRequest", override: true },
+      );
+    },
+  };
+}
+
+async function credentials(source: S3Source, region: string, env: OperationEnv, handler: NodeHttpHandler): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider> {
   let base: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   if (source.accessKeyId !== "" && source.secretAccessKey !== "") {
     base = {
@@ -123,12 +105,22 @@ async function credentials(source: S3Source, region: string, env: OperationEnv):
     base = await operationCredentialChain(env, region);
   }
   if (source.awsRoleArn === "") return base ?? ANONYMOUS;
-  // loaded only when asked for: most sources use static keys or none, and start-up pays for every module
-  const providers = await import("@aws-sdk/credential-providers");
+  const providers = await credentialProviders();
+  const stsEndpoint = environmentEndpoint(env, "STS");
   const assumed = providers.fromTemporaryCredentials({
     ...(base !== undefined && { masterCredentials: base }),
     params: { RoleArn: source.awsRoleArn, RoleSessionName: `jetway-${Date.now()}` },
-    clientConfig: { region },
+    clientPlugins: [failedRequestPlugin()],
+    // upstream's STS client is built from the same config as its S3 client: the TLS
+    // options and retries apply to it too; its endpoint is AWS's unless the step's
+    // environment names one (never this process's: in-process that is the runner's)
+    clientConfig: {
+      region,
+      requestHandler: handler,
+      maxAttempts: MAX_ATTEMPTS,
+      retryMode: "standard",
+      ...(stsEndpoint !== undefined ? { endpoint: stsEndpoint } : { ignoreConfiguredEndpointUrls: true }),
+    },
   });
   try {
     // upstream assumes the role while building its config, before any S3 request
@@ -142,14 +134,18 @@ async function credentials(source: S3Source, region: string, env: OperationEnv):
 export async function createS3(source: S3Source, env: OperationEnv): Promise<S3Access> {
   const region = source.regionName === "" ? "us-east-1" : source.regionName;
   const endpoint = endpointUrl(source);
-  const creds = await credentials(source, region, env);
+  const handler = requestHandler(source);
+  const creds = await credentials(source, region, env, handler);
   const anonymous = creds === ANONYMOUS;
+  // without a source endpoint, AWS's unless the step's environment names one (as for STS)
+  const envEndpoint = endpoint === undefined ? environmentEndpoint(env, "S3") : undefined;
   const client = new S3Client({
     region,
     credentials: creds,
     maxAttempts: MAX_ATTEMPTS,
     retryMode: "standard",
-    requestHandler: requestHandler(source),
+    requestHandler: handler,
+    ...(endpoint === undefined && (envEndpoint !== undefined ? { endpoint: envEndpoint } : { ignoreConfiguredEndpointUrls: true })),
     ...(endpoint !== undefined && {
       endpoint,
       forcePathStyle: source.usePathStyle,
@@ -158,18 +154,7 @@ export async function createS3(source: S3Source, env: OperationEnv): Promise<S3A
       responseChecksumValidation: "WHEN_REQUIRED",
     }),
   });
-  // innermost, around the send itself: a failure here happened before any answer, and Go names the request
-  client.middlewareStack.add(
-    ((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      try {
-        return await next(args);
-      } catch (e) {
-        noteFailedRequest(e, (args as { request?: unknown }).request);
-        throw e;
-      }
-    }) as never,
-    { step: "deserialize", priority: "low", name: "jetwayFailedRequest", override: true } as never,
-  );
+  client.middlewareStack.use(failedRequestPlugin());
   if (anonymous) {
     // no signature at all: the request goes out as an unauthenticated one
     client.middlewareStack.addRelativeTo(

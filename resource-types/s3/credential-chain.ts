@@ -20,6 +20,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { credentialProviders } from "./optional-sdk.ts";
 
 export type OperationEnv = Readonly<Record<string, string | undefined>>;
 
@@ -48,8 +49,7 @@ export const IMDS_DISABLED = 'no EC2 IMDS role found, operation error ec2imds: G
 export async function operationCredentialChain(env: OperationEnv, region: string): Promise<AwsCredentialIdentityProvider> {
   const keys = environmentKeys(env);
   if (keys !== undefined) return async () => keys;
-  // loaded only when asked for: most sources use static keys or none, and start-up pays for every module
-  const providers = await import("@aws-sdk/credential-providers");
+  const providers = await credentialProviders();
   const clientConfig = { region };
   const links: AwsCredentialIdentityProvider[] = [];
 
@@ -89,4 +89,16 @@ export async function operationCredentialChain(env: OperationEnv, region: string
     links.push(providers.fromInstanceMetadata());
   }
   return providers.createCredentialChain(...links);
+}
+
+/**
+ * A service's endpoint as aws-sdk-go-v2 takes it from the environment:
+ * AWS_ENDPOINT_URL_<SERVICE ID> (STS: AWS_ENDPOINT_URL_STS), else AWS_ENDPOINT_URL,
+ * neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Read from the
+ * operation's env: the JS SDK would read process.env, which in-process is the
+ * runner's, not the step's.
+ */
+export function environmentEndpoint(env: OperationEnv, serviceId: string): string | undefined {
+  if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? "").toLowerCase() === "true") return undefined;
+  return firstSet(env, `AWS_ENDPOINT_URL_${serviceId.toUpperCase().replace(/ /g, "_")}`, "AWS_ENDPOINT_URL");
 }

@@ -1,9 +1,6 @@
 import { goEncode } from "../../src/compat/go-json.ts";
 import type { ResourceType } from "../../src/protocol/types.ts";
-import { check } from "./check.ts";
 import { decodeCheck, decodeIn, decodeOut, type S3GetParams, type S3PutParams, type S3Source } from "./decode.ts";
-import { get } from "./in.ts";
-import { put } from "./out.ts";
 import { getParamsSchema, putParamsSchema, sourceSchema, versionSchema, type S3Version } from "./schema.ts";
 import { validateParams, validateSource } from "./validate.ts";
 
@@ -15,9 +12,11 @@ export const s3Type: ResourceType<S3Source, S3Version, S3GetParams, S3PutParams>
   decodeCheck,
   decodeIn,
   decodeOut,
-  check,
-  in: get,
-  out: put,
+  // the operations (the AWS SDK behind them) load on first use:
+  // `jetway validate` and `--help` only need the schemas and decoders
+  check: async (request, ctx) => (await import("./check.ts")).check(request, ctx),
+  in: async (request, ctx) => (await import("./in.ts")).get(request, ctx),
+  out: async (request, ctx) => (await import("./out.ts")).put(request, ctx),
   // Go's json.Encoder: `null` for an empty regexp check, struct field order, a newline
   encodeResponse: (response) => goEncode(response),
   validateSource,

@@ -75,8 +75,16 @@ describe("Go's words for Node's network errors", () => {
     expect(goNetError(all, { host: "localhost", port: 1 })).toBe("dial tcp [::1]:1: connect: connection refused");
   });
 
+  it("an untrusted certificate is Go's unknown authority, whichever way OpenSSL found it", () => {
+    for (const code of ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT"]) {
+      expect(goNetError(Object.assign(new Error("certificate problem"), { code }), target(443))).toBe(
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+      );
+    }
+  });
+
   it("keeps Node's words for what it does not know", () => {
-    expect(goNetError(Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }), target(443))).toBeUndefined();
+    expect(goNetError(Object.assign(new Error("certificate has expired"), { code: "CERT_HAS_EXPIRED" }), target(443))).toBeUndefined();
     expect(goNetError("not an error", target(443))).toBeUndefined();
   });
 

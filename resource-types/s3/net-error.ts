@@ -9,6 +9,7 @@
  *   read ECONNRESET (before any answer)    -> net/http: Transport failed to read from server:
  *                                             read tcp 127.0.0.1:50123->127.0.0.1:7480: read: connection reset by peer
  *   socket hang up (before any answer)     -> net/http: Transport failed to read from server: EOF
+ *   a certificate no trusted CA signed     -> tls: failed to verify certificate: x509: certificate signed by unknown authority
  *
  * Go's http.Client puts the request before it (`Get "URL": ...`); anything
  * not listed keeps Node's own words.
@@ -86,6 +87,15 @@ export function noteSocketAddresses(stream: Duplex | null | undefined, port: num
   });
 }
 
+/** OpenSSL's verify results that Go's x509 reports as an unknown authority */
+const UNKNOWN_AUTHORITY = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+]);
+
 function first(error: NodeNetError): NodeNetError {
   // happy eyeballs: every address failed; Go reports its first attempt
   const inner = error.errors?.find((e): e is NodeNetError => typeof e === "object" && e !== null);
@@ -102,6 +112,7 @@ export function goNetError(error: unknown, target: { host: string; port: number 
   const e = first(error as NodeNetError);
   const dialled = e.address !== undefined && e.port !== undefined ? goHostPort(e.address, e.port) : goHostPort(target.host, target.port);
   const socket = e[SOCKET] ?? (error as NodeNetError)[SOCKET];
+  if (e.code !== undefined && UNKNOWN_AUTHORITY.has(e.code)) return "tls: failed to verify certificate: x509: certificate signed by unknown authority";
   switch (e.code) {
     case "ECONNREFUSED":
       return `dial tcp ${dialled}: connect: connection refused`;

@@ -14,6 +14,7 @@ import { describeS3Error } from "./s3-error.ts";
 import { send, S3CallError } from "./send.ts";
 import { validateSource, warnDeprecated } from "./source.ts";
 import { objectUrl } from "./url.ts";
+import { libStorage } from "./optional-sdk.ts";
 
 /** The SDK's (and Go uploader's) minimum part: below it a file goes up in one PutObject. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -168,7 +169,7 @@ async function uploadFile(access: S3Access, key: string, localPath: string, opti
     return out.VersionId ?? "";
   }
   const partSize = Math.max(MIN_PART_SIZE, Math.ceil(size / MAX_PARTS));
-  const { Upload } = await import("@aws-sdk/lib-storage");
+  const { Upload } = await libStorage();
   const upload = new Upload({
     client: access.client,
     params: { ...params, Body: createReadStream(localPath) },

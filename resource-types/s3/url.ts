@@ -2,6 +2,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Access } from "./client.ts";
 import { describeS3Error } from "./s3-error.ts";
 import { S3CallError } from "./send.ts";
+import { presigner } from "./optional-sdk.ts";
 
 /**
  * The object's URL as upstream gives it. Public: the bucket's endpoint as the
@@ -11,7 +12,7 @@ import { S3CallError } from "./send.ts";
  */
 export async function objectUrl(access: S3Access, key: string, isPrivate: boolean, versionId: string): Promise<string> {
   if (isPrivate) {
-    const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
+    const { getSignedUrl } = await presigner();
     try {
       return await getSignedUrl(
         access.client,

@@ -1,7 +1,7 @@
 /** `jetway validate` for s3: what an operation would refuse, found by decoding alone (no request is sent). */
 import { isJetwayError } from "../../src/protocol/errors.ts";
 import type { ConfigProblem } from "../../src/protocol/types.ts";
-import { endpointUrl } from "./client.ts";
+import { endpointUrl } from "./endpoint.ts";
 import { decodeCheck, decodeIn, decodeOut } from "./decode.ts";
 import { compileGoRegexp, GoRegexpError } from "./go-regexp.ts";
 import { sourceProblem } from "./source.ts";

@@ -25,7 +25,8 @@ export interface ExecutorOptions extends Partial<DeliverySettings> {
 
 export const DEFAULT_NODE_IMAGE = "jetway/node-base:24";
 export const DEFAULT_JETWAY_IMAGE = "jetway/jetway:latest";
-export const DEFAULT_JETWAY_CLI = "/usr/local/lib/jetway/jetway.mjs";
+/** Where images/jetway/Dockerfile puts dist/cli/: the entry, its chunks and a package.json saying ESM beside it. */
+export const DEFAULT_JETWAY_CLI = "/usr/local/lib/jetway/jetway.js";
 
 export function defaultNativeImage(type: string): string {
   return `jetway/${type}-resource:latest`;

@@ -71,6 +71,8 @@ export async function snapshotDist(to: string): Promise<void> {
   await cp(join(from, "cli"), join(to, "cli"), { recursive: true });
   await cp(join(from, "resource-types"), join(to, "resource-types"), { recursive: true });
   await writeFile(join(to, "package.json"), '{"type":"module"}\n');
+  // as in the jetway image (images/jetway/): the folder the init delivery copies says ESM itself
+  if (!existsSync(join(to, "cli", "package.json"))) await writeFile(join(to, "cli", "package.json"), '{"type":"module"}\n');
 }
 
 export async function k8sFake(): Promise<TestDriver & { fake: K8sFake }> {

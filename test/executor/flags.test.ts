@@ -32,4 +32,18 @@ describe("takeExecutorFlags", () => {
     expect(usageError(["--delivery"])).toBe("USAGE --delivery needs a value (auto, in-process, mounted, sidecar, init)");
     expect(usageError(["--delivery=docker"])).toBe('USAGE --delivery must be one of auto, in-process, mounted, sidecar, init, not "docker"');
   });
+
+  it("--jetway-image and --node-image name the images of the container deliveries", () => {
+    expect(takeExecutorFlags(["--jetway-image", "reg.example/jetway/jetway:0.1.0", "p.yml", "--node-image=node:24-slim"])).toEqual({
+      flags: { preferNative: true, delivery: "auto", jetwayImage: "reg.example/jetway/jetway:0.1.0", nodeImage: "node:24-slim" },
+      rest: ["p.yml"],
+    });
+  });
+
+  it("an image flag without a value, or with an empty or spaced one, is one usage line", () => {
+    expect(usageError(["--jetway-image"])).toBe("USAGE --jetway-image needs a value");
+    expect(usageError(["--node-image", "--delivery", "init"])).toBe("USAGE --node-image needs a value");
+    expect(usageError(["--node-image="])).toBe('USAGE --node-image needs an image reference, not ""');
+    expect(usageError(["--jetway-image=a b"])).toBe('USAGE --jetway-image needs an image reference, not "a b"');
+  });
 });

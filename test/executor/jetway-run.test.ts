@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Docker from "dockerode";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot } from "../golden/harness.ts";
 import { TEST_SHELL_IMAGE, dockerService, ensureShellImage } from "../orchestra/docker-target.ts";
@@ -32,6 +33,8 @@ jobs:
       inputs: [{name: greeting}]
       run: {path: cat, args: [greeting/hello.txt]}
 `;
+
+const OTHER_NODE_IMAGE = "jetway/test-node-renamed:24";
 
 function jetway(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -71,6 +74,19 @@ await describeWithService(dockerService, "jetway run with the executor's flags (
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("hello from the get");
     expect(run.stdout).toContain("ran native, bundle mounted into jetway/node-base:24 on docker (mock is native; --delivery mounted)");
+  });
+
+  it("--node-image: the mounted bundle runs in the image named", { timeout: 180_000 }, async () => {
+    // another name for the node base: the log and the run prove which image was used
+    await new Docker().getImage("jetway/node-base:24").tag({ repo: OTHER_NODE_IMAGE.split(":")[0]!, tag: OTHER_NODE_IMAGE.split(":")[1]! });
+    try {
+      const run = await jetway(["run", "pipeline.yml", driver(), "--state", join(dir, "state-node-image"), "--delivery=mounted", "--node-image", OTHER_NODE_IMAGE], dir);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain("hello from the get");
+      expect(run.stdout).toContain(`ran native, bundle mounted into ${OTHER_NODE_IMAGE} on docker (mock is native; --delivery mounted)`);
+    } finally {
+      await new Docker().getImage(OTHER_NODE_IMAGE).remove().catch(() => undefined);
+    }
   });
 
   it("a bad --delivery is one usage line, nothing run", async () => {

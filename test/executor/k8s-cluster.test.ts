@@ -1,8 +1,9 @@
 /**
  * Sidecar and init on a real cluster, opt-in: runs when KUBECONFIG and
  * JETWAY_K8S_JETWAY_IMAGE are set. The jetway image must hold node >= 22 and
- * jetway's CLI bundle at JETWAY_K8S_JETWAY_CLI (default
- * /usr/local/lib/jetway/jetway.mjs); the init strategy's step container is
+ * jetway's CLI (dist/cli/ whole) with its entry at JETWAY_K8S_JETWAY_CLI (default
+ * /usr/local/lib/jetway/jetway.js): `npm run images` builds jetway/jetway so, to
+ * be pushed where the cluster pulls from; the init strategy's step container is
  * JETWAY_K8S_NODE_IMAGE (default node:24-slim). The namespace and driver
  * parameters are the orchestra suite's (JETWAY_K8S_NAMESPACE, JETWAY_K8S_PARAMS).
  * No cluster exists on this machine or in CI, so the skip is expected there:

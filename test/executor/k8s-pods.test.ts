@@ -96,7 +96,7 @@ describe("k8s strategies against the API fake", () => {
     ]);
   });
 
-  it("init: an init container copies the CLI into an emptyDir; the node container runs it from there", async () => {
+  it("init: an init container copies the CLI's folder (entry, chunks, package.json) into an emptyDir; the node container runs it from there", async () => {
     const { result, volume, pods } = await mockIn("init");
     expect(result.response).toEqual({ version: { version: "7" }, metadata: null });
     expect(await readFile(join(await k8s.volumeDir(volume), "a.txt"), "utf8")).toBe("from the pod\n");
@@ -110,7 +110,14 @@ describe("k8s strategies against the API fake", () => {
       {
         name: "jetway-install",
         image: FAKE_JETWAY_IMAGE,
-        command: ["node", "-e", 'require("node:fs").copyFileSync(process.argv[1], process.argv[2])', cli, ".jetway/jetway.mjs"],
+        command: [
+          "node",
+          "-e",
+          'const fs = require("node:fs"); const [cli, to] = process.argv.slice(1); fs.accessSync(cli); ' +
+            'fs.cpSync(require("node:path").dirname(cli), to, { recursive: true, dereference: true })',
+          cli,
+          ".jetway",
+        ],
         workingDir: "/tmp/build",
         volumeMounts: [{ name: "volume-0", mountPath: "/tmp/build/.jetway" }],
       },
@@ -119,7 +126,7 @@ describe("k8s strategies against the API fake", () => {
     expect(spec.containers[0]).toMatchObject({
       name: "task",
       image: FAKE_NODE_IMAGE,
-      command: ["node", ".jetway/jetway.mjs", "resource", "mock", "in", "get"],
+      command: ["node", ".jetway/jetway.js", "resource", "mock", "in", "get"],
       workingDir: "/tmp/build",
       volumeMounts: [
         { name: "volume-0", mountPath: "/tmp/build/.jetway", readOnly: true },

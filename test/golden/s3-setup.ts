@@ -208,6 +208,16 @@ export async function prepareS3Fixture(fixtureName: string, setup: unknown): Pro
           return bucket;
         case "absent_bucket":
           return absentBucket;
+        case "tls_endpoint":
+          return env.tlsEndpoint;
+        case "sts_endpoint":
+          return env.stsEndpoint;
+        case "sts_tls_endpoint":
+          return env.stsTlsEndpoint;
+        case "ca_bundle":
+          return env.caBundle;
+        case "role_arn":
+          return env.roleArn;
       }
       const put = /^version:(.+)#(\d+)$/.exec(arg);
       if (put) {

@@ -1,7 +1,9 @@
 /** Shared set-up for the image tests: services, fresh images, fixtures by type. */
+import { chmod, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { buildImages } from "../../images/build-images.ts";
-import { dockerProbe, imageTypes, imageUpToDate } from "../../images/lib.ts";
-import { loadFixtures, type LoadedFixture } from "../golden/harness.ts";
+import { JETWAY_IMAGE_NAME, dockerProbe, imageTypes, imageUpToDate, jetwayImageRef, jetwayImageUpToDate, runContainer } from "../../images/lib.ts";
+import { loadFixtures, type DeliveryPath, type LoadedFixture } from "../golden/harness.ts";
 import type { ServiceProbe } from "../support/services.ts";
 
 export const dockerService: ServiceProbe = { name: "docker", probe: dockerProbe };
@@ -32,8 +34,9 @@ export const types = imageTypes();
 export async function ensureImages(): Promise<void> {
   const stale: string[] = [];
   for (const type of types) if ((await imageUpToDate(type)) !== true) stale.push(type);
+  if ((await jetwayImageUpToDate()) !== true) stale.push(JETWAY_IMAGE_NAME);
   if (stale.length === 0) return;
-  console.warn(`[images] building ${stale.join(", ")}: missing or older than dist/images`);
+  console.warn(`[images] building ${stale.join(", ")}: missing or older than dist/images or dist/cli`);
   await buildImages({ types: stale, log: (line) => console.warn(`[images] ${line}`) });
 }
 
@@ -53,4 +56,39 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * jetway/jetway's CLI as a delivery path of the golden harness: `docker run -i
+ * jetway/jetway:<tag> resource <type> <op> [dir]` through the image's own
+ * entrypoint, the directory mounted at its host path. `user` opens the
+ * directory up to that user first; `readOnly` adds a writable tmpfs /tmp.
+ */
+export function jetwayCliPath(options: { name: string; tag?: string; user?: string; readOnly?: boolean }): DeliveryPath {
+  return {
+    name: options.name,
+    available: async () => true,
+    async run(type, op, stdin, dir, env) {
+      if (dir !== undefined && options.user !== undefined) await openUp(dir);
+      return runContainer({
+        image: jetwayImageRef(options.tag),
+        cmd: ["resource", type, op, ...(dir !== undefined ? [dir] : [])],
+        stdin,
+        env,
+        ...(options.user !== undefined ? { user: options.user } : {}),
+        ...(options.readOnly ? { readOnly: true, tmpfs: { "/tmp": "rw,mode=1777" } } : {}),
+        // the directory at the path it has on the host, so paths printed by a type agree
+        ...(dir !== undefined ? { binds: [`${dir}:${dir}`] } : {}),
+      });
+    },
+  };
+}
+
+async function openUp(dir: string): Promise<void> {
+  await chmod(dir, 0o777);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await openUp(p);
+    else await chmod(p, 0o666);
+  }
 }

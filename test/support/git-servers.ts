@@ -13,7 +13,7 @@
  * - makeFixtureRepo / makeGeneratedRepo: repositories built to a spec.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, lstatSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -212,12 +212,21 @@ export function makeFixtureRepo(spec: FixtureSpec): FixtureRepo {
  * A linear history of `commits` commits touching `files` files spread over
  * directories, built with fast-import and repacked like a served repository.
  */
-export function makeGeneratedRepo(opts: { dir?: string; commits: number; files?: number; bare?: boolean }): string {
+export function makeGeneratedRepo(opts: {
+  dir?: string;
+  commits: number;
+  files?: number;
+  bare?: boolean;
+  /** spread this many bytes of incompressible binary files (1 MiB each) over the history: a pack as large as a real repository's */
+  binaryBytes?: number;
+}): string {
   const dir = opts.dir ?? join(tempDir("generated"), opts.bare === false ? "repo" : "repo.git");
   mkdirSync(dir, { recursive: true });
   gitCli(dir, opts.bare === false ? ["init", "-q", "-b", "main"] : ["init", "-q", "--bare", "-b", "main"]);
   const files = opts.files ?? 200;
-  const parts: string[] = [];
+  const binaries = Math.ceil((opts.binaryBytes ?? 0) / BINARY_FILE_BYTES);
+  const binaryEvery = binaries > 0 ? Math.max(1, Math.floor(opts.commits / binaries)) : 0;
+  const parts: (string | Buffer)[] = [];
   for (let i = 1; i <= opts.commits; i++) {
     const path = `src/dir${i % 17}/file${i % files}.txt`;
     // part prose, part hex noise: packs to deltas and zlib about as much as source code does
@@ -232,13 +241,19 @@ export function makeGeneratedRepo(opts: { dir?: string; commits: number; files?:
       i > 1 ? `from :${i - 1}\n` : "",
       `M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}\n`,
     );
+    const binary = binaryEvery > 0 ? i / binaryEvery : 0;
+    if (Number.isInteger(binary) && binary >= 1 && binary <= binaries) {
+      parts.push(`M 100644 inline assets/blob${binary}.bin\ndata ${BINARY_FILE_BYTES}\n`, randomBytes(BINARY_FILE_BYTES), "\n");
+    }
   }
   const gitdir = opts.bare === false ? join(dir, ".git") : dir;
-  gitCli(dir, [`--git-dir=${gitdir}`, "fast-import", "--quiet"], {}, parts.join(""));
+  gitCli(dir, [`--git-dir=${gitdir}`, "fast-import", "--quiet"], {}, Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p))));
   gitCli(dir, [`--git-dir=${gitdir}`, "repack", "-a", "-d", "-q"]);
   if (opts.bare === false) gitCli(dir, ["checkout", "-q", "-f", "main"]);
   return dir;
 }
+
+const BINARY_FILE_BYTES = 1 << 20;
 
 // ---------------------------------------------------------------- smart HTTP
 

@@ -10,6 +10,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { inflateSync } from "node:zlib";
+import { YoungGarbage } from "../young-garbage.ts";
 import { ZlibStreams } from "../zlib-streams.ts";
 import { applyDelta } from "./git-delta.ts";
 import { PackIndex } from "./pack-index.ts";
@@ -146,6 +147,7 @@ export class ObjectStore {
   private readonly alternates: ObjectStore[] = [];
   /** delta bases by "packpath:offset", evicted oldest first */
   private readonly cache = new Map<string, GitObject>();
+  private readonly garbage = new YoungGarbage();
   private cacheBytes = 0;
   private readonly cacheLimit: number;
   private readonly zlib = new ZlibStreams();
@@ -192,7 +194,11 @@ export class ObjectStore {
   }
 
   read(oid: string): GitObject {
-    const found = this.tryRead(oid) ?? (this.scanPacks(), this.tryRead(oid));
+    return this.readFor(oid, false);
+  }
+
+  private readFor(oid: string, asBase: boolean): GitObject {
+    const found = this.tryRead(oid, asBase) ?? (this.scanPacks(), this.tryRead(oid, asBase));
     if (!found) throw Object.assign(new Error(`object ${oid} not found`), { code: "NotFoundError" });
     return found;
   }
@@ -206,13 +212,13 @@ export class ObjectStore {
     }
   }
 
-  private tryRead(oid: string): GitObject | undefined {
+  private tryRead(oid: string, asBase: boolean): GitObject | undefined {
     const e = this.locate(oid);
-    if (e) return this.resolveEntry(e);
+    if (e) return this.resolveEntry(e, asBase);
     const loose = this.readLoose(oid);
     if (loose) return loose;
     for (const alt of this.alternates) {
-      const o = alt.tryRead(oid);
+      const o = alt.tryRead(oid, asBase);
       if (o) return o;
     }
     return undefined;
@@ -231,24 +237,30 @@ export class ObjectStore {
     return { type, data: all.subarray(nul + 1) };
   }
 
-  /** The object an entry stands for, following delta chains. */
-  resolveEntry(e: PackEntry): GitObject {
+  /**
+   * The object an entry stands for, following delta chains. Delta bases are
+   * kept for the next delta on them, and so are trees and commits, which walks
+   * come back to; any other blob is read once by a checkout and not kept, so
+   * the cache holds what saves work rather than the last 32 MiB of files.
+   */
+  resolveEntry(e: PackEntry, asBase = false): GitObject {
     const key = `${e.pack.path}:${e.offset}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const body = this.zlib.inflate(e.raw, e.dataStart, e.raw.length, e.size).data;
     let result: GitObject;
     if (e.kind === OFS_DELTA) {
-      const base = this.resolveEntry(e.pack.entry(e.baseOffset as number));
+      const base = this.resolveEntry(e.pack.entry(e.baseOffset as number), true);
       result = { type: base.type, data: applyDelta(body, base.data) };
     } else if (e.kind === REF_DELTA) {
-      const base = this.read(e.baseOid as string);
+      const base = this.readFor(e.baseOid as string, true);
       result = { type: base.type, data: applyDelta(body, base.data) };
     } else {
       result = { type: TYPE_NAMES[e.kind] ?? "", data: body };
     }
+    this.garbage.add(body.length + (result.data === body ? 0 : result.data.length));
     // a few huge blobs would flush every tree and commit the walk keeps coming back to
-    if (result.data.length < this.cacheLimit / 8) this.remember(key, result);
+    if ((asBase || result.type !== "blob") && result.data.length < this.cacheLimit / 8) this.remember(key, result);
     return result;
   }
 

@@ -1,7 +1,8 @@
 /**
  * sidecar (drivers that run pods: k8s): the operation runs in a jetway
  * container of the step's pod, sharing the pod's volume: `jetwayImage` (node
- * >= 22 and jetway's CLI bundle at `jetwayCli`) runs `jetway resource <type>
+ * >= 22 and jetway's CLI, dist/cli/ whole, with its entry at `jetwayCli`; the
+ * default is jetway/jetway from images/jetway/) runs `jetway resource <type>
  * <op>`. A resource step's pod has no other workload, so the jetway container
  * is its only one; against the type's own image the gain is one image for
  * every native type, pulled once per node.

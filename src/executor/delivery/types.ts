@@ -47,12 +47,23 @@ export interface DeliveryStrategy {
 export interface DeliverySettings {
   /** mounted: the folder with one bundle folder per type (`npm run build`'s dist/resource-types) */
   bundlesDir: string;
-  /** mounted and init: the image that runs the bundle; it must have node >= 22 */
+  /**
+   * mounted and init: the image that runs the bundle (mounted) or the CLI the init
+   * container copied in (init); node >= 22 is all it needs
+   */
   nodeImage: string;
   /** the node program in nodeImage and jetwayImage: a name looked up on the image's PATH, or a path */
   node: string;
-  /** sidecar and init: an image with node >= 22 and jetway's CLI bundle at `jetwayCli` */
+  /**
+   * sidecar and init: an image with node >= 22 and jetway's CLI (the whole of
+   * `npm run build`'s dist/cli/) in the folder of `jetwayCli`; `npm run images`
+   * builds one, jetway/jetway (images/jetway/Dockerfile)
+   */
   jetwayImage: string;
-  /** where jetwayImage holds the CLI bundle (dist/cli/jetway.js) */
+  /**
+   * the CLI's entry in jetwayImage (dist/cli/jetway.js there). Its folder is the
+   * unit delivered: the sidecar runs the entry in place; the init container copies
+   * the whole folder (chunks, and the package.json that makes the .js files ESM)
+   */
   jetwayCli: string;
 }
