@@ -1,3 +1,4 @@
+import "./zod-config.ts";
 import { createDefaultRegistry } from "../../resource-types/index.ts";
 import { main } from "./main.ts";
 

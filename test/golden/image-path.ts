@@ -27,7 +27,8 @@ export interface ImagePathOptions {
   network?: string;
 }
 
-async function openUp(dir: string): Promise<void> {
+/** Lets a container user other than the owner write the directory a get or put uses. */
+export async function openUp(dir: string): Promise<void> {
   await chmod(dir, 0o777);
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

@@ -1,9 +1,8 @@
 /** Shared set-up for the image tests: services, fresh images, fixtures by type. */
-import { chmod, readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { buildImages } from "../../images/build-images.ts";
 import { JETWAY_IMAGE_NAME, dockerProbe, imageTypes, imageUpToDate, jetwayImageRef, jetwayImageUpToDate, runContainer } from "../../images/lib.ts";
 import { loadFixtures, type DeliveryPath, type LoadedFixture } from "../golden/harness.ts";
+import { openUp } from "../golden/image-path.ts";
 import type { ServiceProbe } from "../support/services.ts";
 
 export const dockerService: ServiceProbe = { name: "docker", probe: dockerProbe };
@@ -82,13 +81,4 @@ export function jetwayCliPath(options: { name: string; tag?: string; user?: stri
       });
     },
   };
-}
-
-async function openUp(dir: string): Promise<void> {
-  await chmod(dir, 0o777);
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await openUp(p);
-    else await chmod(p, 0o666);
-  }
 }

@@ -11,32 +11,16 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { environmentEndpoint } from "../../resource-types/s3/credential-chain.ts";
-import { s3Type } from "../../resource-types/s3/index.ts";
-import { runOperation } from "../../src/protocol/entry.ts";
 import { createTestBucket, deleteTestBucket, putObject, readRgwEnv, rgwClient, rgwService, type RgwEnv } from "../support/rgw.ts";
 import { describeWithService } from "../support/services.ts";
+import { checkInProcess } from "./check-in-process.ts";
 
 /** nothing listens on port 1: an STS endpoint that is used fails with "connection refused" */
 const REFUSED = "http://127.0.0.1:1";
 const KEY = "app/file-1.0.0.tgz";
 
-interface Run {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function check(source: Record<string, unknown>, env: Record<string, string>): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const result = await runOperation(s3Type, "check", [], {
-    stdin: JSON.stringify({ source }),
-    env,
-    writeStdout: (t) => (stdout += t),
-    writeStderr: (t) => (stderr += t),
-  });
-  return { exitCode: result.exitCode, stdout, stderr };
-}
+const check = checkInProcess;
 
 describe("environmentEndpoint (aws-sdk-go-v2's order)", () => {
   it("takes the service's variable first, then the general one", () => {

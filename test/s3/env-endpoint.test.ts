@@ -6,26 +6,15 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { s3Type } from "../../resource-types/s3/index.ts";
-import { runOperation } from "../../src/protocol/entry.ts";
 import { createTestBucket, deleteTestBucket, putObject, readRgwEnv, rgwClient, rgwService, type RgwEnv } from "../support/rgw.ts";
 import { describeWithService } from "../support/services.ts";
+import { checkInProcess } from "./check-in-process.ts";
 
 /** nothing listens on port 1 */
 const REFUSED = "http://127.0.0.1:1";
 const KEY = "app/file-1.0.0.tgz";
 
-async function check(source: Record<string, unknown>, env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const result = await runOperation(s3Type, "check", [], {
-    stdin: JSON.stringify({ source }),
-    env,
-    writeStdout: (t) => (stdout += t),
-    writeStderr: (t) => (stderr += t),
-  });
-  return { exitCode: result.exitCode, stdout, stderr };
-}
+const check = checkInProcess;
 
 await describeWithService(rgwService, "s3 without a source endpoint: AWS_ENDPOINT_URL_S3 of the operation's environment", () => {
   let env: RgwEnv;
