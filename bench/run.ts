@@ -24,6 +24,14 @@ try {
 }
 
 try {
+  // in and out of a 200 MiB object, against the raw SDK calls
+  const { s3TransferBenchRows } = await import("./s3-transfer.ts");
+  rows.push(...(await s3TransferBenchRows(Math.max(3, Math.floor(runs / 6)), Number(process.env.BENCH_S3_MB ?? 200))));
+} catch (e) {
+  console.error(`s3 transfer benchmarks skipped: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+try {
   // native and k8s-fake rows always; docker rows skip with the reason printed when no engine answers
   const { orchestraBenchRows } = await import("./orchestra.ts");
   rows.push(...(await orchestraBenchRows(runs)));
