@@ -136,16 +136,24 @@ async function buildCli(): Promise<void> {
   await chmod(join(outdir, "jetway.js"), 0o755);
 }
 
+/**
+ * dist/index.js, dependencies external. Split like the CLI: in one ESM file an
+ * external import is hoisted to the top even when only a lazily imported
+ * module needs it, so importing jetway would load the AWS SDK and
+ * isomorphic-git; as chunks they load with the git or s3 operation.
+ */
 async function buildLibrary(): Promise<void> {
   await build({
-    entryPoints: [join(root, "src/index.ts")],
+    entryPoints: { index: join(root, "src/index.ts") },
     bundle: true,
+    splitting: true,
     platform: "node",
     target: "node22",
     format: "esm",
     define,
     external: Object.keys(pkg.dependencies ?? {}),
-    outfile: join(dist, "index.js"),
+    outdir: dist,
+    chunkNames: "library/[name]-[hash]",
     logLevel: "warning",
   });
 }

@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../golden/harness.ts";
+import { gitCli, makeGeneratedRepo } from "../support/git-servers.ts";
+import { createTestBucket, deleteTestBucket, putObject, readRgwEnv, rgwClient, rgwService } from "../support/rgw.ts";
+import { describeWithService } from "../support/services.ts";
 
 const pkg = await import(pathToFileURL(join(repoRoot, "dist/index.js")).href);
 
@@ -29,5 +32,42 @@ describe("package exports", () => {
     expect(err.message).toBe("bad request");
     expect(err.code).toBe("INVALID_REQUEST");
     expect(err.exitCode).toBe(1);
+  });
+});
+
+/** The operations load lazily, from chunks beside dist/index.js, with their dependencies: both must be found. */
+async function check(type: unknown, source: unknown): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const result = await pkg.runOperation(type, "check", [], {
+    stdin: JSON.stringify({ source }),
+    env: {},
+    writeStdout: (t: string) => (stdout += t),
+    writeStderr: (t: string) => (stderr += t),
+  });
+  return { exitCode: result.exitCode, stdout, stderr };
+}
+
+describe("package operations loaded on first use", () => {
+  it("git check of a local repository", async () => {
+    const repo = makeGeneratedRepo({ commits: 3 });
+    const head = gitCli(repo, ["rev-parse", "main"]).trim();
+    expect(await check(pkg.gitType, { uri: repo, branch: "main" })).toEqual({ exitCode: 0, stdout: `[\n  {\n    "ref": "${head}"\n  }\n]\n`, stderr: "" });
+  });
+});
+
+await describeWithService(rgwService, "package s3 operation on the test RGW", () => {
+  it("s3 check", async () => {
+    const env = await readRgwEnv();
+    const client = rgwClient(env);
+    const bucket = await createTestBucket(client, "package");
+    try {
+      await putObject(client, bucket, "app/file-1.0.0.tgz", "one\n");
+      const source = { endpoint: env.endpoint, access_key_id: env.accessKeyId, secret_access_key: env.secretAccessKey, bucket, regexp: "app/file-(.*)\\.tgz" };
+      expect(await check(pkg.s3Type, source)).toEqual({ exitCode: 0, stdout: '[{"path":"app/file-1.0.0.tgz"}]\n', stderr: "" });
+    } finally {
+      await deleteTestBucket(client, bucket);
+      client.destroy();
+    }
   });
 });
