@@ -115,6 +115,12 @@ export async function gitBenchRows(runs: number, commits = 5000): Promise<BenchR
     const request = { source: { uri, branch: "main" } };
     await jetway("check", request, env); // fills the cache
     const warmCheck = await median(runs * 3, () => jetway("check", request, env));
+    // the floor under any check of this server: the one ref listing, and nothing else
+    const refListing = await median(runs * 3, async () => {
+      const res = await fetch(`${uri}/info/refs?service=git-upload-pack`);
+      if (res.status !== 200) throw new Error(`info/refs: HTTP ${res.status}`);
+      await res.arrayBuffer();
+    });
 
     // the two sides alternate run by run, so a busy machine slows both alike
     const runsClone = Math.max(3, Math.floor(runs / 5));
@@ -146,6 +152,12 @@ export async function gitBenchRows(runs: number, commits = 5000): Promise<BenchR
     return [
       { name: "git check, upstream way: git fetch into bare cache + rev-list", medianMs: cliCheck, note },
       { name: "git check, jetway in-process, warm cache, remote unchanged", medianMs: warmCheck, baseline: "git check, upstream way: git fetch into bare cache + rev-list", note: "goal: >= 20x faster" },
+      {
+        name: "git http-backend's ref listing alone (GET info/refs, in-process fetch)",
+        medianMs: refListing,
+        baseline: "git check, upstream way: git fetch into bare cache + rev-list",
+        note: "the floor under any check of this server: its ratio is the most a check could reach",
+      },
       { name: "git in (full clone), upstream way: git clone + checkout, clean, metadata commands", medianMs: cliClone },
       { name: "git in (full clone), jetway in-process", medianMs: jwClone, baseline: "git in (full clone), upstream way: git clone + checkout, clean, metadata commands", note: "goal: no slower than the git CLI (ratio >= 1.0)" },
       { name: "git in (depth 1), upstream way: git clone --depth 1 + the same commands", medianMs: cliShallow },
