@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { runOperation } from "../src/protocol/entry.ts";
 import { gitType } from "../resource-types/index.ts";
 import { gitEnv, makeGeneratedRepo, startGitHttpServer } from "../test/support/git-servers.ts";
-import { median, type BenchRow } from "./lib.ts";
+import { median, medianPair, type BenchRow } from "./lib.ts";
 
 const root = join(import.meta.dirname, "..");
 
@@ -31,27 +31,6 @@ async function jetway(op: "check" | "in", request: unknown, env: Record<string, 
     writeStderr: (t) => (stderr += t),
   });
   if (r.exitCode !== 0) throw new Error(`jetway git ${op} failed: ${stderr}`);
-}
-
-/** Medians of two contenders run alternately (after one warm-up each), so load drifts hit both alike. */
-async function medianPair(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  await a();
-  await b();
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    for (const [fn, into] of [[a, ta], [b, tb]] as const) {
-      const t0 = performance.now();
-      await fn();
-      into.push(performance.now() - t0);
-    }
-  }
-  const mid = (t: number[]) => {
-    t.sort((x, y) => x - y);
-    const m = Math.floor(t.length / 2);
-    return t.length % 2 ? t[m]! : (t[m - 1]! + t[m]!) / 2;
-  };
-  return [mid(ta), mid(tb)];
 }
 
 /**

@@ -21,6 +21,27 @@ export async function median(runs: number, fn: () => Promise<unknown> | unknown,
   return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
 }
 
+/** Medians of two contenders run alternately (after one warm-up each), so load drifts hit both alike. */
+export async function medianPair(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  await a();
+  await b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [fn, into] of [[a, ta], [b, tb]] as const) {
+      const t0 = performance.now();
+      await fn();
+      into.push(performance.now() - t0);
+    }
+  }
+  const mid = (t: number[]) => {
+    t.sort((x, y) => x - y);
+    const m = Math.floor(t.length / 2);
+    return t.length % 2 ? t[m]! : (t[m - 1]! + t[m]!) / 2;
+  };
+  return [mid(ta), mid(tb)];
+}
+
 function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(4);
 }

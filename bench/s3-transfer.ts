@@ -16,7 +16,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { s3Type } from "../resource-types/s3/index.ts";
 import { runOperation } from "../src/protocol/entry.ts";
 import { readRgwEnv, rgwClient } from "../test/support/rgw.ts";
-import { markdownTable, type BenchRow } from "./lib.ts";
+import { markdownTable, medianPair, type BenchRow } from "./lib.ts";
 
 const BUCKET = "jetway-bench-transfer";
 
@@ -42,23 +42,6 @@ async function jetway(op: "in" | "out", dir: string, request: unknown): Promise<
     writeStderr: (t) => (stderr += t),
   });
   if (r.exitCode !== 0) throw new Error(`jetway ${op} failed: ${stderr}`);
-}
-
-/** Medians of `runs` alternating runs of a and b, after one warm-up of each. */
-async function medianPair(runs: number, a: () => Promise<void>, b: () => Promise<void>): Promise<[number, number]> {
-  await a();
-  await b();
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    for (const [fn, times] of [[a, ta], [b, tb]] as const) {
-      const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
-    }
-  }
-  const mid = (t: number[]) => t.sort((x, y) => x - y)[Math.floor(t.length / 2)]!;
-  return [mid(ta), mid(tb)];
 }
 
 export async function s3TransferBenchRows(runs: number, megabytes = 200): Promise<BenchRow[]> {
