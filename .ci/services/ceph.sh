@@ -22,8 +22,9 @@
 # Env: RGW_DIR (default /tmp/jetway-rgw), RGW_WAIT_SECONDS (default 90).
 set -euo pipefail
 
-log() { printf '[ceph.sh] %s\n' "$*" >&2; }
-now_ms() { date +%s%3N; }
+SERVICE=ceph.sh
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 t0=$(now_ms)
 D=${RGW_DIR:-/tmp/jetway-rgw}
 case $D in /tmp/?*) ;; *) log "RGW_DIR must be a folder under /tmp (it is wiped): $D"; exit 1 ;; esac
@@ -75,27 +76,9 @@ command -v ceph-osd >/dev/null 2>&1 || missing+=(ceph-osd)
 command -v radosgw >/dev/null 2>&1 || missing+=(radosgw)
 command -v ceph >/dev/null 2>&1 || missing+=(ceph-common)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" = 0 ] || { log "need root to install: ${missing[*]}"; exit 1; }
-  t1=$(now_ms)
-  export DEBIAN_FRONTEND=noninteractive
-  # The packages' maintainer scripts would try to start system daemons: forbid it,
-  # the cluster below is ours alone.
-  added_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    added_policy=1
-  fi
-  trap 'if [ "$added_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
-  aptlog=/tmp/jetway-apt-ceph.log
-  if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$aptlog" 2>&1; then
-    apt-get update -q >>"$aptlog" 2>&1
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1 \
-      || { tail -20 "$aptlog" >&2; log "apt-get install ${missing[*]} failed"; exit 1; }
-  fi
-  log "installed ${missing[*]} in $(( $(now_ms) - t1 )) ms"
-fi
+# The packages' maintainer scripts would try to start system daemons: forbid it,
+# the cluster below is ours alone.
+if [ ${#missing[@]} -gt 0 ]; then NO_SERVICE_START=1 apt_install "${missing[@]}"; fi
 
 export CEPH_CONF=$CONF
 

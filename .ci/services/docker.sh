@@ -4,8 +4,9 @@
 # Env: DOCKERD_LOG (default /tmp/jetway-dockerd.log), DOCKER_WAIT_SECONDS (default 60).
 set -euo pipefail
 
-log() { printf '[docker.sh] %s\n' "$*" >&2; }
-now_ms() { date +%s%3N; }
+SERVICE=docker.sh
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 t0=$(now_ms)
 DOCKERD_LOG=${DOCKERD_LOG:-/tmp/jetway-dockerd.log}
 WAIT=${DOCKER_WAIT_SECONDS:-60}
@@ -21,16 +22,7 @@ if engine_up; then
   exit 0
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  t1=$(now_ms)
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q --no-install-recommends docker.io >/tmp/jetway-apt-docker.log 2>&1; then
-    apt-get update -q >>/tmp/jetway-apt-docker.log 2>&1
-    apt-get install -y -q --no-install-recommends docker.io >>/tmp/jetway-apt-docker.log 2>&1 \
-      || { tail -20 /tmp/jetway-apt-docker.log >&2; log "apt-get install docker.io failed"; exit 1; }
-  fi
-  log "installed docker.io in $(( $(now_ms) - t1 )) ms"
-fi
+command -v dockerd >/dev/null 2>&1 || apt_install docker.io
 
 # A client must exist too (docker.io ships /usr/bin/docker).
 command -v docker >/dev/null 2>&1 || { log "no docker client on PATH"; exit 1; }

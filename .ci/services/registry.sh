@@ -5,18 +5,16 @@
 # Env: REGISTRY_ADDR (default 127.0.0.1:5000), REGISTRY_DIR (default /tmp/jetway-registry).
 set -euo pipefail
 
-log() { printf '[registry.sh] %s\n' "$*" >&2; }
-now_ms() { date +%s%3N; }
+SERVICE=registry.sh
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 t0=$(now_ms)
 ADDR=${REGISTRY_ADDR:-127.0.0.1:5000}
 DIR=${REGISTRY_DIR:-/tmp/jetway-registry}
 
 up() { curl -fsS -o /dev/null --max-time 2 "http://$ADDR/v2/" 2>/dev/null; }
 
-if ! command -v curl >/dev/null 2>&1; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl >/dev/null; }
-fi
+command -v curl >/dev/null 2>&1 || apt_install curl
 
 exec 9>/tmp/jetway-registry.lock
 flock -w 120 9 || { log "could not take /tmp/jetway-registry.lock"; exit 1; }
@@ -26,16 +24,7 @@ if up; then
   exit 0
 fi
 
-if [ ! -x /usr/bin/docker-registry ]; then
-  t1=$(now_ms)
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q --no-install-recommends docker-registry >/tmp/jetway-apt-registry.log 2>&1; then
-    apt-get update -q >>/tmp/jetway-apt-registry.log 2>&1
-    apt-get install -y -q --no-install-recommends docker-registry >>/tmp/jetway-apt-registry.log 2>&1 \
-      || { tail -20 /tmp/jetway-apt-registry.log >&2; log "apt-get install docker-registry failed"; exit 1; }
-  fi
-  log "installed docker-registry in $(( $(now_ms) - t1 )) ms"
-fi
+[ -x /usr/bin/docker-registry ] || apt_install docker-registry
 
 mkdir -p "$DIR/storage"
 cat >"$DIR/config.yml" <<YAML
