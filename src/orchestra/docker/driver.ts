@@ -15,6 +15,7 @@ import type { Container, Driver, DriverFeatures, Task, Volume } from "../types.t
 import { engineMessage, statusCode } from "./client.ts";
 import { DockerContainer } from "./container.ts";
 import { ensureImage } from "./image.ts";
+import { once } from "../once.ts";
 
 export type VolumeMode = "named" | "host";
 
@@ -78,15 +79,7 @@ export class DockerDriver implements Driver {
   async runContainer(task: Task): Promise<Container> {
     this.#assertOpen();
     validateTask(task, this.name, this.features);
-    let started = this.#containers.get(task.id);
-    if (started === undefined) {
-      started = this.#start(task);
-      this.#containers.set(task.id, started);
-      started.catch(() => {
-        if (this.#containers.get(task.id) === started) this.#containers.delete(task.id);
-      });
-    }
-    return started;
+    return once(this.#containers, task.id, () => this.#start(task));
   }
 
   async getContainer(id: string): Promise<Container | undefined> {
@@ -203,13 +196,7 @@ export class DockerDriver implements Driver {
     }
 
     if (task.image === "") throw fail("image must not be empty");
-    let pulled = this.#images.get(task.image);
-    if (pulled === undefined) {
-      pulled = ensureImage(this.#docker, task.image);
-      this.#images.set(task.image, pulled);
-      pulled.catch(() => this.#images.delete(task.image));
-    }
-    await pulled.catch((e: unknown) => {
+    await once(this.#images, task.image, () => ensureImage(this.#docker, task.image)).catch((e: unknown) => {
       throw fail(e instanceof JetwayError ? e.message.replace(/^docker driver: /, "") : String(e));
     });
 

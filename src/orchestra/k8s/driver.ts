@@ -19,6 +19,7 @@ import type { K8sParams } from "./params.ts";
 import { podManifest } from "./pod-manifest.ts";
 import { writeStdin } from "./stdin.ts";
 import { K8sVolume, ensureClaim } from "./volume.ts";
+import { once } from "../once.ts";
 
 /** Stream selection on the log endpoint arrived in Kubernetes 1.32. */
 const SPLIT_STREAMS_SINCE: [number, number] = [1, 32];
@@ -65,16 +66,8 @@ export class K8sDriver implements Driver {
   async runContainer(task: Task): Promise<Container> {
     validateTask(task, "k8s", this.features);
     this.#checkOpen();
-    let started = this.#containers.get(task.id);
-    if (!started) {
-      started = this.#start(task);
-      this.#containers.set(task.id, started);
-      // a failed start is not remembered: the next call looks at the pod again
-      started.catch(() => {
-        if (this.#containers.get(task.id) === started) this.#containers.delete(task.id);
-      });
-    }
-    return started;
+    // a failed start is not remembered: the next call looks at the pod again
+    return once(this.#containers, task.id, () => this.#start(task));
   }
 
   async getContainer(id: string): Promise<Container | undefined> {
@@ -219,13 +212,7 @@ export class K8sDriver implements Driver {
   }
 
   #claim(volume: string, size: number | undefined): Promise<string> {
-    let claim = this.#claims.get(volume);
-    if (!claim) {
-      claim = ensureClaim(this.#ctx, volume, size);
-      this.#claims.set(volume, claim);
-      claim.catch(() => this.#claims.delete(volume));
-    }
-    return claim;
+    return once(this.#claims, volume, () => ensureClaim(this.#ctx, volume, size));
   }
 
   #checkOwner(id: string, name: string, annotations: Record<string, string> | undefined): void {

@@ -25,6 +25,7 @@ import { memoryLimitPrefix, niceForCpuShares } from "./limits.ts";
 import { containerPaths } from "./paths.ts";
 import { Trash } from "./trash.ts";
 import { resolveUser, type HostUser } from "./user.ts";
+import { once } from "../once.ts";
 
 export interface NativeDriverConfig {
   namespace: string;
@@ -71,16 +72,7 @@ export class NativeDriver implements Driver {
   async runContainer(task: Task): Promise<Container> {
     this.#assertOpen();
     validateTask(task, this.name);
-    let started = this.#containers.get(task.id);
-    if (started === undefined) {
-      started = this.#start(task);
-      this.#containers.set(task.id, started);
-      // a failed start is forgotten, so the same id can be tried again
-      started.catch(() => {
-        if (this.#containers.get(task.id) === started) this.#containers.delete(task.id);
-      });
-    }
-    return started;
+    return once(this.#containers, task.id, () => this.#start(task));
   }
 
   async getContainer(id: string): Promise<Container | undefined> {
