@@ -8,15 +8,14 @@
 import { randomUUID } from "node:crypto";
 import type { Driver } from "../orchestra/types.ts";
 import { JetwayError, isJetwayError } from "../protocol/errors.ts";
-import { collectSecrets } from "../protocol/secrets.ts";
 import type { ResourceTypeRegistry } from "../registry.ts";
 import { deliveryStrategies } from "./delivery/index.ts";
-import type { DeliveryName, DeliveryStrategy, OperationRun, RawOutput } from "./delivery/types.ts";
+import type { DeliveryName, DeliveryStrategy, RawOutput } from "./delivery/types.ts";
 import { runImage } from "./image.ts";
 import { defaultNativeImage, deliverySettings, type DeliveryChoice, type ExecutorOptions } from "./options.ts";
 import { planOperation } from "./plan.ts";
 import { resolveImage, type ResolvedImage } from "./resource-types.ts";
-import { LastLine, interpret } from "./response.ts";
+import { prepareRun } from "./operation-run.ts";
 import type { ResourceExecutor, ResourceOperation, ResourceResult } from "./types.ts";
 
 /**
@@ -53,20 +52,8 @@ export class NativeFirstExecutor implements ResourceExecutor {
       delivery: this.#delivery,
       strategies: this.#strategies,
     });
-    const lastLine = new LastLine();
-    const run: OperationRun = {
-      type: operation.type,
-      op: operation.op,
-      stdin: JSON.stringify(operation.request),
-      env: operation.env,
-      stderr: (text) => {
-        lastLine.push(text);
-        operation.stderr(text);
-      },
-      taskId: `resource/${operation.op}/${operation.resourceName}/${randomUUID().slice(0, 8)}`,
-      ...(operation.volume !== undefined && { volume: operation.volume }),
-      ...(operation.signal !== undefined && { signal: operation.signal }),
-    };
+    const prepared = prepareRun(operation, `resource/${operation.op}/${operation.resourceName}/${randomUUID().slice(0, 8)}`);
+    const { run } = prepared;
     let how: string;
     let why = plan.why;
     let raw: RawOutput;
@@ -79,14 +66,7 @@ export class NativeFirstExecutor implements ResourceExecutor {
       why = `${why}; ${image.origin}`;
       raw = await this.#guard(operation, how, () => runImage(driver, image, run));
     }
-    const response = interpret(raw, {
-      resourceName: operation.resourceName,
-      op: operation.op,
-      how,
-      lastStderrLine: lastLine.line,
-      secrets: collectSecrets(operation.request),
-    });
-    return { response, how, why };
+    return { response: prepared.response(raw, how), how, why };
   }
 
   /** Driver failures (an image without the entry point, an engine error) become one line naming the resource. */
