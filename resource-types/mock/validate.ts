@@ -3,12 +3,12 @@
  * decoding alone (upstream's words), plus the options that only fail once run.
  */
 import { GoDurationError, parseGoDuration } from "../../src/compat/go-duration.ts";
-import { isJetwayError } from "../../src/protocol/errors.ts";
+import { problemsFrom } from "../../src/protocol/config-problems.ts";
 import type { ConfigProblem } from "../../src/protocol/types.ts";
 import { decodeCheck, decodeIn, decodeOut } from "./decode.ts";
 
 export function validateSource(source: unknown): ConfigProblem[] {
-  return problems(() => {
+  return problemsFrom(() => {
     const { source: s } = decodeCheck(JSON.stringify({ source }));
     if (s.check_delay) {
       try {
@@ -23,7 +23,7 @@ export function validateSource(source: unknown): ConfigProblem[] {
 }
 
 export function validateParams(op: "in" | "out", params: unknown, source: unknown): ConfigProblem[] {
-  return problems(() => {
+  return problemsFrom(() => {
     if (op === "in") {
       const r = decodeIn(JSON.stringify({ source, params }));
       if (r.source.mirror_self) return [notNative("mirror_self", [])];
@@ -38,13 +38,4 @@ export function validateParams(op: "in" | "out", params: unknown, source: unknow
 
 function notNative(option: string, path: string[]): ConfigProblem {
   return { path, message: `${option} is not supported natively; use the upstream concourse/mock-resource image (native: false)` };
-}
-
-function problems(run: () => ConfigProblem[]): ConfigProblem[] {
-  try {
-    return run();
-  } catch (e) {
-    if (isJetwayError(e)) return [{ path: [], message: e.message }];
-    throw e;
-  }
 }

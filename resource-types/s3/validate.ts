@@ -1,22 +1,13 @@
 /** `jetway validate` for s3: what an operation would refuse, found by decoding alone (no request is sent). */
-import { isJetwayError } from "../../src/protocol/errors.ts";
+import { problemsFrom } from "../../src/protocol/config-problems.ts";
 import type { ConfigProblem } from "../../src/protocol/types.ts";
 import { endpointUrl } from "./endpoint.ts";
 import { decodeCheck, decodeIn, decodeOut } from "./decode.ts";
 import { compileGoRegexp, GoRegexpError } from "./go-regexp.ts";
 import { sourceProblem } from "./source.ts";
 
-function problems(run: () => ConfigProblem[]): ConfigProblem[] {
-  try {
-    return run();
-  } catch (e) {
-    if (isJetwayError(e)) return [{ path: [], message: e.message }];
-    throw e;
-  }
-}
-
 export function validateSource(source: unknown): ConfigProblem[] {
-  return problems(() => {
+  return problemsFrom(() => {
     const decoded = decodeCheck(JSON.stringify({ source })).source;
     const found: ConfigProblem[] = [];
     const problem = sourceProblem(decoded);
@@ -35,7 +26,7 @@ export function validateSource(source: unknown): ConfigProblem[] {
 }
 
 export function validateParams(op: "in" | "out", params: unknown, source: unknown): ConfigProblem[] {
-  return problems(() => {
+  return problemsFrom(() => {
     if (op === "in") {
       const { params: p } = decodeIn(JSON.stringify({ source, params }));
       const ok = ["", "1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"].includes(p.skipDownload);
